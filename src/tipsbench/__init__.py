@@ -1,0 +1,3 @@
+"""tipsbench: PyTorch tips, measured on your own machine."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,66 @@
+"""What the machine can do at best, measured in the same run as the benchmarks.
+
+Every throughput on the site is shown as a % of one of these ceilings, so it must
+come from the same machine, the same process and the same minutes as the numbers.
+Suites record a ceiling with ``record(config, name, value)``; benchmarks/conftest.py
+writes them all to ``machine_info["tipsbench"]["ceilings"]``.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+import pytest
+import torch
+
+CEILINGS_KEY = pytest.StashKey[dict]()
+MEMCPY = "memcpy_bytes_per_s"
+# The buffer must be far larger than the last-level cache, or we'd measure the cache.
+MEMCPY_LLC_FACTOR = 4
+MEMCPY_MIN_BYTES = 128 << 20
+MEMCPY_REPEATS = 15
+
+
+def record(config: pytest.Config, name: str, value: float, **details) -> None:
+    """Store a ceiling (and how it was measured) for this run's machine_info."""
+    store = config.stash.setdefault(CEILINGS_KEY, {})
+    store[name] = value
+    if details:
+        store.setdefault("details", {})[name] = details
+
+
+def recorded(config: pytest.Config) -> dict:
+    return dict(config.stash.get(CEILINGS_KEY, {}))
+
+
+def memcpy_buffer_bytes(last_level_cache: int) -> int:
+    return max(MEMCPY_MIN_BYTES, MEMCPY_LLC_FACTOR * last_level_cache)
+
+
+def measure_memcpy(nbytes: int, repeats: int = MEMCPY_REPEATS) -> dict:
+    """Warm copy bandwidth in payload bytes/s: a DRAM-sized copy into a touched buffer.
+
+    Both buffers are written before timing, so no page is faulted in during it, and
+    torch's copy uses all its intra-op threads. We report the median of the repeats
+    (benchmarks report medians too: like compares with like) and keep the best and
+    worst, because this number is noisy on shared machines.
+    """
+    count = nbytes // 4
+    src = torch.ones(count, dtype=torch.float32)
+    dst = torch.zeros(count, dtype=torch.float32)
+    dst.copy_(src)  # warm-up: touch every page of both buffers
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        dst.copy_(src)
+        times.append(time.perf_counter() - start)
+    rates = sorted(count * 4 / t for t in times)
+    return {
+        "median": statistics.median(rates),
+        "best": rates[-1],
+        "worst": rates[0],
+        "buffer_bytes": count * 4,
+        "repeats": repeats,
+        "threads": torch.get_num_threads(),
+    }

@@ -1,0 +1,22 @@
+"""Benchmark profiles: the quick grid (smoke runs, CI, a first look) and the full grid."""
+
+from __future__ import annotations
+
+import os
+
+PROFILE_ENV = "TIPSBENCH_PROFILE"
+QUICK = "quick"
+FULL = "full"
+PROFILES = (QUICK, FULL)
+
+
+class ProfileError(ValueError):
+    """An unknown profile name."""
+
+
+def profile_from_env() -> str:
+    """The profile TIPSBENCH_PROFILE selects; the full grid when it is unset."""
+    name = os.environ.get(PROFILE_ENV, FULL).strip().lower() or FULL
+    if name not in PROFILES:
+        raise ProfileError(f"{PROFILE_ENV}={name!r} is not a profile; expected one of {', '.join(PROFILES)}")
+    return name
