@@ -21,7 +21,7 @@ LABELS: dict[str, dict[str, str]] = {
     "of_ceiling": {"en": "of ceiling", "zh": "占上限"},
     "throughput": {"en": "Throughput", "zh": "吞吐量"},
     "size": {"en": "Size", "zh": "大小"},
-    "machine": {"en": "Machine", "zh": "机器"},
+    "machine_prefix": {"en": "Machine: ", "zh": "机器："},
     "threads": {"en": "threads", "zh": "线程"},
     "measured_on": {"en": "Measured on", "zh": "测量环境"},
     "profile": {"en": "profile", "zh": "档位"},
@@ -38,6 +38,7 @@ LABELS: dict[str, dict[str, str]] = {
     "checked_on": {"en": "Checked on", "zh": "已验证"},
     "claim_failed": {"en": "Did NOT hold on", "zh": "未能验证"},
     "observed": {"en": "Observed", "zh": "实际输出"},
+    "benchmarks": {"en": "benchmarks", "zh": "项基准测试"},
     "dram": {"en": "DRAM", "zh": "内存"},
     "zero_copy_note": {
         "en": "“—”: the call shares memory and moves no bytes, so it has no throughput.",

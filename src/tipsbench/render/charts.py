@@ -1,0 +1,89 @@
+"""Throughput-vs-size charts as inline SVG.
+
+Inline, so the page's CSS reaches inside: text and axes use ``currentColor`` and
+follow the light/dark palette, and text stays text (``svg.fonttype: none``) so the
+reader's browser draws Chinese labels with its own CJK font. matplotlib's default
+font has no Han glyphs, which is fine here: it only lays the text out.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+# A colour that never occurs otherwise; replaced by currentColor after drawing.
+INK = "#010203"
+# Mid-tone colours that stay readable on both Material's light and slate backgrounds.
+PALETTE = ("#e8590c", "#1c7ed6", "#2f9e44", "#ae3ec9", "#f59f00", "#0c8599",
+           "#e64980", "#5c7cfa", "#74b816", "#868e96", "#d6336c", "#15aabf")
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    points: tuple[tuple[float, float], ...]  # (bytes, bytes per second)
+
+
+def throughput_chart(series: Sequence[Series], *, title: str, x_label: str, y_label: str,
+                     chart_id: str, ceiling: tuple[str, float] | None = None,
+                     marks: Sequence[tuple[str, float]] = ()) -> str:
+    """An SVG string: one line per series, log-log, with an optional ceiling line and
+    vertical marks (cache sizes)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+    from matplotlib.ticker import FuncFormatter
+
+    from tipsbench.render import fmt
+
+    rc = {"svg.fonttype": "none", "svg.hashsalt": chart_id, "font.size": 10,
+          "text.color": INK, "axes.labelcolor": INK, "axes.edgecolor": INK,
+          "xtick.color": INK, "ytick.color": INK, "font.family": "sans-serif"}
+    with matplotlib.rc_context(rc), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "Glyph missing" for Han text: layout only
+        fig, ax = plt.subplots(figsize=(7.5, 4.2))
+        try:
+            for index, s in enumerate(series):
+                xs, ys = zip(*sorted(s.points)) if s.points else ((), ())
+                ax.plot(xs, [y / 1e9 for y in ys], marker="o", markersize=3.5, linewidth=1.6,
+                        color=PALETTE[index % len(PALETTE)], label=s.name)
+            for name, x in marks:
+                ax.axvline(x, color=INK, alpha=0.25, linewidth=0.8, linestyle=":")
+                ax.annotate(name, (x, 1), xycoords=("data", "axes fraction"), xytext=(2, -10),
+                            textcoords="offset points", fontsize=8, alpha=0.7)
+            if ceiling:
+                ax.axhline(ceiling[1] / 1e9, color=INK, alpha=0.6, linewidth=1, linestyle="--",
+                           label=ceiling[0])
+            ax.set_xscale("log", base=2)
+            ax.set_yscale("log")
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.size(v).replace(" ", "\u00a0")))
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+            ax.set_title(title)
+            ax.set_xlabel(x_label)
+            ax.set_ylabel(y_label)
+            ax.grid(True, which="major", alpha=0.15, color=INK)
+            for spine in ("top", "right"):
+                ax.spines[spine].set_visible(False)
+            legend = ax.legend(fontsize=8, frameon=False, loc="best")
+            for text in legend.get_texts():
+                text.set_fontfamily("monospace")
+            fig.tight_layout()
+            buffer = io.StringIO()
+            fig.savefig(buffer, format="svg", transparent=True)
+        finally:
+            plt.close(fig)
+    return _inline(buffer.getvalue(), chart_id)
+
+
+def _inline(svg: str, chart_id: str) -> str:
+    svg = svg[svg.index("<svg"):]  # drop the XML prolog and DOCTYPE: it is inline HTML
+    svg = svg.replace(INK, "currentColor")
+    # Let the page's font stack (with CJK fallbacks) draw the text.
+    svg = re.sub(r"font-family:[^;\"]*", "font-family:inherit", svg)
+    svg = re.sub(r"font: ([\d.]+px) '[^']*'", r"font-size: \1; font-family: inherit", svg)
+    svg = re.sub(r'<svg ', f'<svg class="tb-chart" role="img" aria-label="{chart_id}" ', svg, count=1)
+    return svg
