@@ -1,0 +1,299 @@
+"""CPU ↔ GPU transfers: every variant the GPU page compares, the devices, and the link.
+
+A variant is the code the page shows, compiled into the very callable that is timed,
+so the label can't drift from what ran. Inputs are built per variant (a 1 GiB case
+would otherwise hold five 1 GiB host buffers at once), before timing.
+
+Directions: h2d (host to device), d2h (device to host), d2d (on the card: the copy
+engine's reference) and pin (``pin_memory()`` alone, a host-side cost).
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from tipsbench.cases import GiB, KiB, MiB, Case
+
+TIP = "transfer"
+DTYPE = "float32"
+H2D, D2H, D2D, PIN = "h2d", "d2h", "d2d", "pin"
+# bandwidthTest-style sweep: 4 KiB × 4^k up to 1 GiB (10 sizes); quick keeps three.
+FULL_SIZES = tuple(4 * KiB * 4**k for k in range(10))
+QUICK_SIZES = (4 * KiB, 1 * MiB, 64 * MiB)
+assert FULL_SIZES[-1] == 1 * GiB
+NO_DEVICE = "none"
+NO_DEVICE_REASON = "no CUDA/MPS device was found (looked for: cuda, mps); transfer benchmarks need one"
+HOST_INPUTS = ("t", "t_pinned", "a", "t_dst", "t_pinned_dst")
+DEVICE_INPUTS = ("d", "d_dst")
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    direction: str
+    code: str  # shown on the page and compiled into the timed call
+    inputs: tuple[str, ...]  # names the code reads, built before timing
+    pinned: bool  # host side is page-locked during the copy
+    non_blocking: bool
+    only: tuple[str, ...] = ()  # device types it applies to; empty = all
+    ceiling: bool = False  # a candidate for this direction's best pinned copy
+
+    def compile(self) -> Callable[..., object]:
+        """The code as a function of (inputs..., device): what is timed is what is shown."""
+        import torch
+
+        params = ", ".join(self.inputs + ("device",))
+        return eval(f"lambda {params}: {self.code}", {"torch": torch})  # noqa: S307 - our own constant code
+
+    def applies_to(self, device_type: str) -> bool:
+        return not self.only or device_type in self.only
+
+
+VARIANTS: tuple[Variant, ...] = (
+    Variant("h2d_pageable", H2D, "t.to(device)", ("t",), False, False),
+    Variant("h2d_pageable_nb", H2D, "t.to(device, non_blocking=True)", ("t",), False, True),
+    Variant("h2d_pinned", H2D, "t_pinned.to(device)", ("t_pinned",), True, False, ceiling=True),
+    Variant("h2d_pinned_nb", H2D, "t_pinned.to(device, non_blocking=True)", ("t_pinned",), True, True, ceiling=True),
+    Variant("h2d_cuda", H2D, "t.cuda(device)", ("t",), False, False, only=("cuda",)),
+    Variant("h2d_as_tensor", H2D, "torch.as_tensor(a, device=device)", ("a",), False, False),
+    Variant("h2d_from_numpy_to", H2D, "torch.from_numpy(a).to(device)", ("a",), False, False),
+    # The pair the tutorial warns about: pinning blocks, then the copy runs.
+    Variant("h2d_pin_then_copy", H2D, "t.pin_memory().to(device, non_blocking=True)", ("t",), True, True),
+    Variant("pin_memory", PIN, "t.pin_memory()", ("t",), False, False),
+    Variant("d2h_to_cpu", D2H, "d.to('cpu')", ("d",), False, False),
+    Variant("d2h_cpu", D2H, "d.cpu()", ("d",), False, False),
+    Variant("d2h_pageable", D2H, "t_dst.copy_(d)", ("d", "t_dst"), False, False),
+    Variant("d2h_pinned", D2H, "t_pinned_dst.copy_(d)", ("d", "t_pinned_dst"), True, False, ceiling=True),
+    # Only correct because the timer synchronizes before anything reads t_pinned_dst.
+    Variant("d2h_pinned_nb", D2H, "t_pinned_dst.copy_(d, non_blocking=True)", ("d", "t_pinned_dst"), True, True, ceiling=True),
+    Variant("d2d", D2D, "d_dst.copy_(d)", ("d", "d_dst"), False, False),
+)
+VARIANTS_BY_NAME = {v.name: v for v in VARIANTS}
+
+
+@dataclass(frozen=True)
+class Device:
+    """One accelerator as the results label it: type, index and name."""
+
+    type: str
+    index: int
+    name: str
+    pci_bus_id: str | None = None
+
+    @property
+    def torch_name(self) -> str:
+        return f"{self.type}:{self.index}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.torch_name} {self.name}"
+
+
+def find_devices(torch_module) -> list[Device]:
+    """Every visible CUDA GPU (by index and name), then MPS where present."""
+    from tipsbench import machine
+
+    found = []
+    for accel in machine.accelerators(torch_module):
+        found.append(Device(accel["type"], int(accel["index"]), str(accel["name"]), accel.get("pci_bus_id")))
+    return found
+
+
+def sizes(full: bool) -> tuple[int, ...]:
+    return FULL_SIZES if full else QUICK_SIZES
+
+
+def cases(devices: list[Device], full: bool) -> list[Case]:
+    """Every variant × size × device; one placeholder case per variant when no device.
+
+    Without a device the placeholders are skipped with NO_DEVICE_REASON: one skip per
+    variant keeps a CPU run's report short instead of listing every size.
+    """
+    if not devices:
+        return [Case(TIP, v.name, DTYPE, 0, NO_DEVICE) for v in VARIANTS]
+    return [
+        Case(TIP, v.name, DTYPE, size, dev.torch_name)
+        for dev in devices for v in VARIANTS if v.applies_to(dev.type) for size in sizes(full)
+    ]
+
+
+def host_buffers(variant: Variant) -> int:
+    """Host buffers of the case's size alive while timing (inputs + a fresh result)."""
+    host = sum(name in HOST_INPUTS for name in variant.inputs)
+    fresh_result = variant.direction in (D2H, PIN) and not any(n.endswith("_dst") for n in variant.inputs)
+    return host + int(fresh_result)
+
+
+def device_buffers(variant: Variant) -> int:
+    dev = sum(name in DEVICE_INPUTS for name in variant.inputs)
+    return dev + int(variant.direction == H2D)
+
+
+def fits_on_device(nbytes: int, buffers: int, free_bytes: int | None) -> tuple[bool, str]:
+    """Whether `buffers` device buffers of `nbytes` fit in free device memory (with 10% spare)."""
+    if free_bytes is None:
+        return True, ""
+    needed = nbytes * buffers
+    if needed <= free_bytes * 0.9:
+        return True, ""
+    return False, f"needs {needed / MiB:.0f} MiB of device memory, {free_bytes / MiB:.0f} MiB free"
+
+
+def make_inputs(variant: Variant, device: str, nbytes: int, torch_module) -> tuple:
+    """The variant's inputs (page-touched, so no first-touch fault is timed), then device."""
+    count = nbytes // 4
+    made = []
+    for name in variant.inputs:
+        if name in ("t", "t_dst"):
+            made.append(torch_module.ones(count, dtype=torch_module.float32))
+        elif name in ("t_pinned", "t_pinned_dst"):
+            made.append(torch_module.empty(count, dtype=torch_module.float32, pin_memory=True).fill_(1.0))
+        elif name == "a":
+            made.append(torch_module.ones(count, dtype=torch_module.float32).numpy())
+        elif name in DEVICE_INPUTS:
+            made.append(torch_module.ones(count, dtype=torch_module.float32, device=device))
+        else:
+            raise ValueError(f"variant {variant.name!r} needs unknown input {name!r}")
+    return (*made, device)
+
+
+# --- Ceilings -------------------------------------------------------------------
+
+def ceiling_key(direction: str, device: Device | None = None) -> str:
+    """'h2d_pinned_bytes_per_s' for the first device; others get their type and index."""
+    base = f"{direction}_pinned_bytes_per_s" if direction in (H2D, D2H) else f"{direction}_bytes_per_s"
+    if device is None or (device.index == 0 and device.type != "mps"):
+        return base
+    return f"{base}_{device.type}{device.index}"
+
+
+def best_rates(measured: list[tuple[str, str, int, float]]) -> dict[tuple[str, str], tuple[float, str, int]]:
+    """Best (bytes/s, variant, size) per (device, direction) among ceiling candidates and d2d.
+
+    `measured` holds (device torch name, variant name, bytes, median seconds).
+    """
+    best: dict[tuple[str, str], tuple[float, str, int]] = {}
+    for device, name, nbytes, median in measured:
+        variant = VARIANTS_BY_NAME[name]
+        if not (variant.ceiling or variant.direction == D2D) or median <= 0:
+            continue
+        rate = nbytes / median
+        key = (device, variant.direction)
+        if key not in best or rate > best[key][0]:
+            best[key] = (rate, name, nbytes)
+    return best
+
+
+# --- The link between host and device -----------------------------------------
+
+# GT/s per lane → PCIe generation; encoding efficiency per generation.
+PCIE_GEN_BY_GTS = {2.5: 1, 5.0: 2, 8.0: 3, 16.0: 4, 32.0: 5, 64.0: 6}
+PCIE_ENCODING = {1: 8 / 10, 2: 8 / 10, 3: 128 / 130, 4: 128 / 130, 5: 128 / 130, 6: 242 / 256}
+GTS_BY_GEN = {gen: gts for gts, gen in PCIE_GEN_BY_GTS.items()}
+SYSFS_PCI = Path("/sys/bus/pci/devices")
+
+
+@dataclass(frozen=True)
+class Link:
+    gen: int
+    width: int
+    source: str  # where it was read: 'sysfs' or 'nvidia-smi'
+
+    @property
+    def bytes_per_s(self) -> float:
+        """Theoretical payload bandwidth per direction: GT/s × lanes × encoding / 8."""
+        return GTS_BY_GEN[self.gen] * 1e9 * self.width * PCIE_ENCODING[self.gen] / 8
+
+    @property
+    def label(self) -> str:
+        return f"PCIe Gen{self.gen} x{self.width}"
+
+
+def pcie_theoretical_bytes_per_s(gen: int, width: int) -> float:
+    return Link(gen, width, "").bytes_per_s
+
+
+def sysfs_address(pci_bus_id: str) -> str:
+    """'00000000:3B:00.0' (CUDA's form) → '0000:3b:00.0' (sysfs's form)."""
+    domain, rest = pci_bus_id.split(":", 1)
+    return f"{int(domain, 16):04x}:{rest.lower()}"
+
+
+def parse_sysfs_speed(text: str) -> int | None:
+    """'16.0 GT/s PCIe' → 4; None for anything else (e.g. 'Unknown')."""
+    match = re.match(r"\s*([\d.]+)\s*GT/s", text)
+    return PCIE_GEN_BY_GTS.get(float(match.group(1))) if match else None
+
+
+def sysfs_link(pci_bus_id: str | None, root: Path = SYSFS_PCI) -> Link | None:
+    """The PCIe link of a device from sysfs, or None where it can't be read.
+
+    We read the current link, which an idle GPU may have trained down to save power:
+    read it right after transfers ran (the benchmarks do), not on an idle card.
+    """
+    if not pci_bus_id:
+        return None
+    base = root / sysfs_address(pci_bus_id)
+    try:
+        gen = parse_sysfs_speed((base / "current_link_speed").read_text())
+        width = int((base / "current_link_width").read_text().strip())
+    except (OSError, ValueError):
+        return None
+    return Link(gen, width, "sysfs") if gen and width > 0 else None
+
+
+NVIDIA_SMI_QUERY = "index,pci.bus_id,name,uuid,pcie.link.gen.current,pcie.link.width.current"
+
+
+def nvidia_smi_gpus(run: Callable[[list[str]], str | None] | None = None) -> list[dict]:
+    """nvidia-smi's GPUs (physical index, bus id, name, uuid, link); [] without nvidia-smi."""
+    run = run or _run_text
+    out = run(["nvidia-smi", f"--query-gpu={NVIDIA_SMI_QUERY}", "--format=csv,noheader,nounits"])
+    return parse_nvidia_smi(out or "")
+
+
+def parse_nvidia_smi(text: str) -> list[dict]:
+    gpus = []
+    for line in text.splitlines():
+        fields = [f.strip() for f in line.split(",")]
+        if len(fields) != 6 or not fields[0].isdigit():
+            continue
+        gen = int(fields[4]) if fields[4].isdigit() else None
+        width = int(fields[5]) if fields[5].isdigit() else None
+        link = Link(gen, width, "nvidia-smi") if gen in GTS_BY_GEN and width else None
+        gpus.append({"index": int(fields[0]), "pci_bus_id": fields[1], "name": fields[2],
+                     "uuid": fields[3], "link": link})
+    return gpus
+
+
+def same_bus_id(a: str | None, b: str | None) -> bool:
+    """Bus ids compared in sysfs form: CUDA pads the domain to 8 digits, lspci to 4."""
+    if not a or not b:
+        return False
+    try:
+        return sysfs_address(a) == sysfs_address(b)
+    except ValueError:
+        return False
+
+
+def link_of(device: Device, smi: list[dict] | None = None, root: Path = SYSFS_PCI) -> Link | None:
+    """The device's link: sysfs first, then nvidia-smi's row with the same bus id."""
+    link = sysfs_link(device.pci_bus_id, root)
+    if link is not None:
+        return link
+    for row in smi if smi is not None else nvidia_smi_gpus():
+        if same_bus_id(row["pci_bus_id"], device.pci_bus_id):
+            return row["link"]
+    return None
+
+
+def _run_text(cmd: list[str]) -> str | None:
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout if out.returncode == 0 else None
