@@ -1,0 +1,144 @@
+"""TensorBoard through torch.utils.tensorboard: where runs go and what shapes it takes.
+
+Each check writes into a fresh temporary directory and closes its writer, so nothing
+lands in the caller's ``runs/`` and no background writer thread outlives the check.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import os
+import re
+import socket
+import tempfile
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import torch
+
+from tipsbench.claims import Observation, claim
+
+
+@contextlib.contextmanager
+def _in_temp_dir() -> Iterator[Path]:
+    """Run in a temporary working directory: SummaryWriter() writes under ./runs."""
+    old = os.getcwd()
+    with tempfile.TemporaryDirectory(prefix="tipsbench-tb-") as tmp:
+        os.chdir(tmp)
+        try:
+            yield Path(tmp)
+        finally:
+            os.chdir(old)
+
+
+def _writer(*args, **kwargs):
+    from torch.utils.tensorboard import SummaryWriter
+
+    return SummaryWriter(*args, **kwargs)
+
+
+@claim("tensorboard.default_log_dir",
+       en="`SummaryWriter()` logs to `runs/<Mon><DD>_<HH-MM-SS>_<hostname>`, and `comment=` is appended to that name; `log_dir=` replaces it.",
+       zh="`SummaryWriter()` 默认写入 `runs/<月><日>_<时-分-秒>_<主机名>`，`comment=` 会追加到这个名字后面；`log_dir=` 则直接指定目录。")
+def default_log_dir() -> Observation:
+    with _in_temp_dir():
+        default, commented, named = _writer(), _writer(comment="-LR_0.1_BATCH_16"), _writer(log_dir="runs/experiment")
+        dirs = [w.log_dir for w in (default, commented, named)]
+        for w in (default, commented, named):
+            w.close()
+    host = re.escape(socket.gethostname())
+    stamp = r"runs/[A-Z][a-z]{2}\d{2}_\d{2}-\d{2}-\d{2}_" + host
+    held = (re.fullmatch(stamp, dirs[0]) is not None
+            and re.fullmatch(stamp + re.escape("-LR_0.1_BATCH_16"), dirs[1]) is not None
+            and dirs[2] == "runs/experiment")
+    return Observation(held, "\n".join(dirs))
+
+
+@claim("tensorboard.writer_buffers",
+       en="A writer buffers events: it writes after `max_queue=10` pending events or every `flush_secs=120` seconds, so call `flush()` or `close()` before reading the files.",
+       zh="`SummaryWriter` 会缓冲事件：攒够 `max_queue=10` 条或每隔 `flush_secs=120` 秒才写入磁盘，读取文件前要先调用 `flush()` 或 `close()`。")
+def writer_buffers() -> Observation:
+    from torch.utils.tensorboard import SummaryWriter
+
+    params = inspect.signature(SummaryWriter.__init__).parameters
+    queue, secs = params["max_queue"].default, params["flush_secs"].default
+    return Observation(queue == 10 and secs == 120, f"max_queue={queue}, flush_secs={secs}")
+
+
+@claim("tensorboard.add_scalars_subruns",
+       en="`add_scalars(main_tag, {key: value})` writes one sub-run directory per key (`<log_dir>/<main_tag>_<key>`), which TensorBoard lists as separate runs.",
+       zh="`add_scalars(main_tag, {key: value})` 会为每个键单独建一个子目录（`<log_dir>/<main_tag>_<key>`），TensorBoard 会把它们显示成几个独立的 run。")
+def add_scalars_subruns() -> Observation:
+    with _in_temp_dir() as tmp:
+        w = _writer(log_dir="runs/exp")
+        w.add_scalars("loss", {"train": 1.0, "val": 2.0}, 0)
+        w.close()
+        subdirs = sorted(p.name for p in (tmp / "runs/exp").iterdir() if p.is_dir())
+    return Observation(subdirs == ["loss_train", "loss_val"], f"runs/exp/: {subdirs}")
+
+
+@claim("tensorboard.add_image_chw",
+       en="`add_image` expects `(3, H, W)` (`dataformats='CHW'`) by default: an `(H, W, 3)` tensor fails unless you pass `dataformats='HWC'`.",
+       zh="`add_image` 默认要求 `(3, H, W)`（`dataformats='CHW'`）：`(H, W, 3)` 的张量会报错，除非传入 `dataformats='HWC'`。")
+def add_image_chw() -> Observation:
+    with _in_temp_dir():
+        w = _writer(log_dir="runs/img")
+        w.add_image("chw", torch.rand(3, 8, 8))
+        w.add_image("hwc_declared", torch.rand(8, 8, 3), dataformats="HWC")
+        try:
+            w.add_image("hwc", torch.rand(8, 8, 3))
+        except Exception as e:  # PIL's TypeError today; any error shows the point
+            return Observation(True, f"{type(e).__name__}: {e}")
+        finally:
+            w.close()
+    return Observation(False, "an (H, W, 3) tensor was accepted as CHW")
+
+
+@claim("tensorboard.add_images_nchw",
+       en="`add_images` expects a batch `(N, 3, H, W)` (`dataformats='NCHW'`); a single `(3, H, W)` image is rejected.",
+       zh="`add_images` 要求一批图像 `(N, 3, H, W)`（`dataformats='NCHW'`）；单张 `(3, H, W)` 图像会被拒绝。")
+def add_images_nchw() -> Observation:
+    with _in_temp_dir():
+        w = _writer(log_dir="runs/imgs")
+        w.add_images("batch", torch.rand(2, 3, 8, 8))
+        try:
+            w.add_images("single", torch.rand(3, 8, 8))
+        except AssertionError as e:
+            return Observation(True, f"AssertionError: {' '.join(str(e).split())}")
+        finally:
+            w.close()
+    return Observation(False, "a (3, H, W) tensor was accepted as NCHW")
+
+
+@claim("tensorboard.add_graph_uses_jit_trace",
+       en="`add_graph` traces the model with `torch.jit.trace`, which is deprecated and warns.",
+       zh="`add_graph` 内部用 `torch.jit.trace` 追踪模型，而它已被弃用，会发出警告。")
+def add_graph_uses_jit_trace() -> Observation:
+    with _in_temp_dir():
+        w = _writer(log_dir="runs/graph")
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            w.add_graph(torch.nn.Linear(3, 2), torch.rand(1, 3))
+        w.close()
+    messages = sorted({str(x.message) for x in seen if "jit.trace" in str(x.message)})
+    return Observation(bool(messages), "\n".join(messages) or "no torch.jit warning")
+
+
+@claim("tensorboard.add_figure_closes",
+       en="`add_figure` closes the matplotlib figure after logging it (`close=True` by default).",
+       zh="`add_figure` 记录完 matplotlib 图像后会把它关闭（默认 `close=True`）。")
+def add_figure_closes() -> Observation:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    with _in_temp_dir():
+        w = _writer(log_dir="runs/fig")
+        fig = plt.figure()
+        w.add_figure("figure", fig)
+        w.close()
+    still_open = plt.fignum_exists(fig.number)
+    return Observation(not still_open, f"plt.fignum_exists(fig.number) = {still_open}")
