@@ -20,6 +20,7 @@ CLAIM_MODULES = (
     "tipsbench.claims.tensorboard_claims",
     "tipsbench.claims.summary_claims",
     "tipsbench.claims.memory_claims",
+    "tipsbench.claims.gpu_claims",
 )
 
 

@@ -1,0 +1,160 @@
+"""Device claims that can be checked without a GPU.
+
+Most run in one child process started with CUDA_VISIBLE_DEVICES="" (CUDA reads that
+variable once, at initialization, so it must be set before the process starts), so
+they describe "no usable CUDA device" on any build, a CUDA one included. The child
+prints one JSON object; every claim here reads its part of it.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import subprocess
+import sys
+
+from tipsbench.claims import Observation, claim
+
+PIN_ERROR = "Cannot access accelerator device when none is available"
+PROBE_TIMEOUT_S = 120
+
+_PROBE = r"""
+import json, warnings
+import torch
+from torch.utils.data import DataLoader, TensorDataset
+
+out = {"initialized_after_import": torch.cuda.is_initialized()}
+out["is_available"] = torch.cuda.is_available()
+out["device_count"] = torch.cuda.device_count()
+mps = getattr(torch.backends, "mps", None)
+out["mps_available"] = bool(mps is not None and mps.is_available())
+
+def error_of(fn):
+    try:
+        fn()
+    except BaseException as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+out["pin_error"] = error_of(lambda: torch.ones(4).pin_memory())
+out["cuda_error"] = error_of(lambda: torch.ones(4).cuda())
+
+def loader_warnings(**kwargs):
+    ds = TensorDataset(torch.ones(4, 2))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        batch = next(iter(DataLoader(ds, batch_size=2, **kwargs)))
+    return [str(w.message) for w in caught], bool(batch[0].is_pinned())
+
+out["loader_warnings"], out["loader_pinned"] = loader_warnings(pin_memory=True)
+out["device_warnings"], _ = loader_warnings(pin_memory=True, pin_memory_device="cuda")
+print(json.dumps(out))
+"""
+
+
+@functools.cache
+def probe() -> dict:
+    """Run the probe once per process, in a child that sees no CUDA device."""
+    env = {**os.environ, "CUDA_VISIBLE_DEVICES": ""}
+    done = subprocess.run([sys.executable, "-c", _PROBE], capture_output=True, text=True,
+                          env=env, timeout=PROBE_TIMEOUT_S)
+    if done.returncode != 0:
+        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise RuntimeError(f"the device probe exited with {done.returncode}: {tail}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@claim(
+    "gpu.hidden_means_no_cuda",
+    en="With CUDA_VISIBLE_DEVICES=\"\" set before the process starts, torch.cuda.is_available() is False and torch.cuda.device_count() is 0.",
+    zh="进程启动前设置 CUDA_VISIBLE_DEVICES=\"\"，`torch.cuda.is_available()` 返回 False，`torch.cuda.device_count()` 返回 0。",
+)
+def hidden_means_no_cuda() -> Observation:
+    p = probe()
+    shown = f"torch.cuda.is_available() -> {p['is_available']}\ntorch.cuda.device_count() -> {p['device_count']}"
+    return Observation(p["is_available"] is False and p["device_count"] == 0, shown)
+
+
+@claim(
+    "gpu.import_does_not_init_cuda",
+    en="`import torch` does not initialize CUDA: torch.cuda.is_initialized() is False right after it, so an environment variable set after the import but before the first CUDA call still counts.",
+    zh="`import torch` 不会初始化 CUDA：导入后 `torch.cuda.is_initialized()` 仍为 False，所以在导入之后、第一次调用 CUDA 之前设置的环境变量仍然有效。",
+)
+def import_does_not_init_cuda() -> Observation:
+    value = probe()["initialized_after_import"]
+    return Observation(value is False, f"import torch; torch.cuda.is_initialized() -> {value}")
+
+
+@claim(
+    "gpu.pin_memory_needs_accelerator",
+    en=f"Without an accelerator, Tensor.pin_memory() raises RuntimeError: \"{PIN_ERROR}.\"",
+    zh=f"没有加速器时，`Tensor.pin_memory()` 抛出 RuntimeError：“{PIN_ERROR}.”",
+)
+def pin_memory_needs_accelerator() -> Observation:
+    p = probe()
+    error = p["pin_error"] or "(no error)"
+    if p["mps_available"]:
+        return Observation(False, f"not checkable here: MPS is available\n{error}")
+    return Observation(error.startswith("RuntimeError") and PIN_ERROR in error, error)
+
+
+@claim(
+    "gpu.cuda_without_device_raises",
+    en="`.cuda()` raises when no CUDA device can be used, whether torch was built without CUDA or every GPU is hidden.",
+    zh="没有可用的 CUDA 设备时，`.cuda()` 直接抛出异常：无论 PyTorch 是 CPU 版本，还是所有 GPU 都被隐藏。",
+)
+def cuda_without_device_raises() -> Observation:
+    error = probe()["cuda_error"]
+    return Observation(error is not None, error or "torch.ones(4).cuda() returned a tensor")
+
+
+@claim(
+    "gpu.dataloader_pin_without_accelerator",
+    en="Without an accelerator, DataLoader(pin_memory=True) warns and returns batches that are not pinned.",
+    zh="没有加速器时，`DataLoader(pin_memory=True)` 发出警告，返回的批次并没有锁页。",
+)
+def dataloader_pin_without_accelerator() -> Observation:
+    p = probe()
+    warned = [w for w in p["loader_warnings"] if "pin_memory" in w]
+    shown = "\n".join(warned) + f"\nbatch.is_pinned() -> {p['loader_pinned']}"
+    return Observation(bool(warned) and p["loader_pinned"] is False and not p["mps_available"], shown)
+
+
+@claim(
+    "gpu.pin_memory_device_deprecated",
+    en="DataLoader's pin_memory_device argument is deprecated: it warns and the current accelerator is used instead.",
+    zh="`DataLoader` 的 `pin_memory_device` 参数已弃用：传入它只会得到一条警告，实际使用的是当前加速器。",
+)
+def pin_memory_device_deprecated() -> Observation:
+    warned = [w for w in probe()["device_warnings"] if "pin_memory_device is deprecated" in w]
+    return Observation(bool(warned), "\n".join(warned) or "(no deprecation warning)")
+
+
+@claim(
+    "gpu.accelerator_api",
+    en="This torch has the device-agnostic torch.accelerator API: is_available(), current_accelerator(), device_count() and synchronize().",
+    zh="本机安装的 PyTorch 提供与设备无关的 `torch.accelerator` 接口：`is_available()`、`current_accelerator()`、`device_count()` 和 `synchronize()`。",
+)
+def accelerator_api() -> Observation:
+    import torch
+
+    accel = getattr(torch, "accelerator", None)
+    names = ("is_available", "current_accelerator", "device_count", "synchronize")
+    present = [n for n in names if accel is not None and callable(getattr(accel, n, None))]
+    current = accel.current_accelerator() if len(present) == len(names) else None
+    shown = "\n".join(f"torch.accelerator.{n}" for n in present) + f"\ncurrent_accelerator() -> {current}"
+    return Observation(len(present) == len(names), shown)
+
+
+@claim(
+    "gpu.to_same_device_returns_self",
+    en="t.to(device) returns t itself, with no copy, when t is already on that device: device-agnostic code costs nothing on the CPU.",
+    zh="张量已在目标设备上时，`t.to(device)` 直接返回 t 本身，不做任何复制：与设备无关的写法在 CPU 上没有额外开销。",
+)
+def to_same_device_returns_self() -> Observation:
+    import torch
+
+    t = torch.ones(4)
+    same = t.to(torch.device("cpu")) is t and t.to("cpu", non_blocking=True) is t
+    return Observation(same, f"t.to('cpu') is t -> {t.to('cpu') is t}")
