@@ -35,12 +35,15 @@ def _error(fn: Callable[[], object]) -> tuple[str, str]:
 
 
 def _errors_all(calls: dict[str, Callable[[], object]], kind: str, needle: str) -> Observation:
-    """Every call raises `kind` with `needle` in its message; shows one line per call."""
-    lines, holds = [], True
-    for code, fn in calls.items():
-        name, message = _error(fn)
-        holds = holds and name == kind and needle in message
-        lines.append(f"{code} → {name or 'no error'}: {message}")
+    """Every call raises `kind` with `needle` in its message; one line per call, and a
+    message shared by all of them is shown once, at the end."""
+    seen = {code: _error(fn) for code, fn in calls.items()}
+    holds = all(name == kind and needle in message for name, message in seen.values())
+    if len(set(seen.values())) == 1:
+        name, message = next(iter(seen.values()))
+        lines = [f"{code} → {name or 'no error'}" for code in seen] + ([message] if message else [])
+    else:
+        lines = [f"{code} → {name or 'no error'}: {message}".rstrip(": ") for code, (name, message) in seen.items()]
     return Observation(holds, "\n".join(lines))
 
 
