@@ -81,10 +81,9 @@ def _require_checkpoint(path: Path) -> str:
     size = path.stat().st_size
     if size == 0:
         raise CheckpointError(path, "is empty")
-    if fmt == "zip":
-        # A truncated zip loses its central directory first: say so plainly.
-        if not zipfile.is_zipfile(path):
-            raise CheckpointError(path, f"truncated or corrupt torch.save archive ({size} bytes, no zip central directory)")
+    # A truncated zip loses its central directory first: say so plainly.
+    if fmt == "zip" and not zipfile.is_zipfile(path):
+        raise CheckpointError(path, f"truncated or corrupt torch.save archive ({size} bytes, no zip central directory)")
     return fmt
 
 

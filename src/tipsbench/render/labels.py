@@ -14,6 +14,7 @@ LABELS: dict[str, dict[str, str]] = {
     "shares": {"en": "shares", "zh": "共享"},
     "copies": {"en": "copies", "zh": "复制"},
     "mixed": {"en": "mixed", "zh": "不一致"},
+    "list_sep": {"en": ", ", "zh": "，"},
     "median": {"en": "median", "zh": "中位数"},
     "iqr": {"en": "IQR", "zh": "IQR"},
     "rounds": {"en": "rounds", "zh": "轮"},

@@ -23,6 +23,7 @@ from tipsbench.results import Run
 RENDER_MODULES = (
     "tipsbench.render.common",
     "tipsbench.render.numpy_views",
+    "tipsbench.render.tips_views",
 )
 
 MARKER = re.compile(r"<!--\s*tipsbench:([a-z][a-z0-9_-]*)((?:\s+[a-z][a-z0-9_.-]*=[^\s>]+)*)\s*-->")

@@ -31,9 +31,10 @@ def cell(record: Record, ceiling: float | None, locale: str) -> str:
     The tooltip carries the rest of the statistics, so every number can be traced
     back to the run (IQR, rounds, calls per round).
     """
-    tip = (f"{label('median', locale)} {fmt.duration(record.median_s)}, "
-           f"{label('iqr', locale)} {fmt.duration(record.iqr_s)}, "
-           f"{record.rounds} {label('rounds', locale)} × {record.iterations}")
+    sep = label("list_sep", locale)
+    tip = sep.join((f"{label('median', locale)} {fmt.duration(record.median_s)}",
+                    f"{label('iqr', locale)} {fmt.duration(record.iqr_s)}",
+                    f"{record.rounds} {label('rounds', locale)} × {record.iterations} {label('calls_per_round', locale)}"))
     parts = [f'<span class="tb-time">{fmt.duration(record.median_s)}</span>']
     rate = record.bytes_per_s
     if rate is None:

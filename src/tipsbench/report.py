@@ -1,0 +1,61 @@
+"""`tipsbench report`: a results file as a readable terminal table."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from tipsbench.render import fmt
+from tipsbench.results import Record, Run
+
+COLUMNS = ("tip", "variant", "dtype", "size", "median", "throughput", "% ceiling", "memory")
+# Strings come from strangers' files: no terminal escape sequences get through.
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def clean(text: object) -> str:
+    return CONTROL.sub("?", str(text))
+
+
+def ceiling_for(record: Record, run: Run) -> float | None:
+    name = record.extra.get("ceiling")
+    value = run.ceilings.get(name) if isinstance(name, str) else None
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+        return float(value)
+    return None
+
+
+def row(record: Record, run: Run) -> tuple[str, ...]:
+    rate = record.bytes_per_s
+    ceiling = ceiling_for(record, run)
+    memory = {True: "shares", False: "copies"}.get(record.shares_memory, "")
+    return (
+        clean(record.tip), clean(record.extra.get("code") or record.variant), clean(record.dtype),
+        fmt.size(record.nbytes), fmt.duration(record.median_s),
+        fmt.rate(rate) if rate else "—",
+        fmt.percent(rate / ceiling) if rate and ceiling else "—",
+        memory,
+    )
+
+
+def render(run: Run) -> str:
+    """A header naming machine, torch and date, then one aligned row per record."""
+    m = run.machine
+    cpu = m.get("cpu", {}).get("model", "?") if isinstance(m.get("cpu"), dict) else "?"
+    header = clean(f"{run.path}: {cpu} · torch {run.torch_version} · {run.datetime} · profile {run.profile}")
+    ceilings = [f"{clean(k)} {fmt.rate(v)}" for k, v in sorted(run.ceilings.items())
+                if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    rows = [COLUMNS] + [row(r, run) for r in run.records]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(COLUMNS))]
+    lines = [header]
+    if ceilings:
+        lines.append("ceilings: " + ", ".join(ceilings))
+    for index, r in enumerate(rows):
+        lines.append("  ".join(cell.rjust(w) if i >= 3 else cell.ljust(w) for i, (cell, w) in enumerate(zip(r, widths))).rstrip())
+        if index == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def render_all(runs: Sequence[Run]) -> str:
+    return "\n\n".join(render(run) for run in runs)

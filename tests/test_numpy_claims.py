@@ -1,0 +1,135 @@
+"""Focused tests of the NumPy ↔ tensor claims: what each check shows, not only that it holds."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from tipsbench.claims import Observation, all_claims, numpy_claims
+
+NUMPY_CLAIMS = sorted(cid for cid in all_claims() if cid.startswith("numpy."))
+
+
+def shown(claim_id: str) -> Observation:
+    return all_claims()[claim_id].check()
+
+
+class TestRegistry:
+    def test_every_claim_has_both_languages(self):
+        """Each claim has a one-sentence English and a Chinese text, and the Chinese one has Han characters."""
+        for cid in NUMPY_CLAIMS:
+            text = all_claims()[cid].text
+            assert text["en"].strip() and text["zh"].strip(), cid
+            assert any("\u4e00" <= ch <= "\u9fff" for ch in text["zh"]), cid
+
+    def test_the_page_checks_every_claim(self):
+        """Both Tensor ↔ NumPy pages carry a claim marker for every numpy.* claim, and no unknown one."""
+        docs = Path(__file__).resolve().parents[1] / "docs"
+        for page in ("numpy.md", "numpy.zh.md"):
+            text = (docs / page).read_text(encoding="utf-8")
+            used = set(re.findall(r"tipsbench:claim id=(\S+)", text))
+            assert used == set(NUMPY_CLAIMS), (page, used ^ set(NUMPY_CLAIMS))
+
+
+class TestSharing:
+    def test_from_numpy_edit_both_ways(self):
+        """The from_numpy observation shows the edit made on each side arriving on the other."""
+        obs = shown("numpy.from_numpy_shares")
+        assert obs.holds
+        assert "t[0] == 7.0" in obs.shown and "a[1] == 9.0" in obs.shown
+
+    def test_as_tensor_dtype_change_copies(self):
+        """as_tensor is reported as sharing for the same dtype and copying for another one."""
+        obs = shown("numpy.as_tensor_shares_when_dtype_matches")
+        assert obs.shown.splitlines() == ["torch.as_tensor(a): shares memory",
+                                          "torch.as_tensor(a, dtype=torch.float64): copy"]
+
+    def test_shares_helper_sees_a_copy(self):
+        """The helper the checks rely on calls a real copy a copy, so a sharing claim can fail."""
+        a = np.ones(8, dtype=np.float32)
+        assert numpy_claims._shares("x", torch.tensor(a), a) == (False, "x: copy")
+        assert numpy_claims._shares("x", torch.from_numpy(a), a) == (True, "x: shares memory")
+
+    def test_asarray_quotes_the_alias_error(self):
+        """The asarray observation quotes torch's exact copy=False error."""
+        obs = shown("numpy.asarray_copy_modes")
+        assert "ValueError: can't alias tensor with dtype 'Float' into dtype 'Double'" in obs.shown
+
+
+class TestErrors:
+    def test_error_helper_reports_no_error(self):
+        """_error returns empty strings for a call that succeeds, so "no error" can't look like a match."""
+        assert numpy_claims._error(lambda: 1) == ("", "")
+        assert numpy_claims._error(lambda: int("x"))[0] == "ValueError"
+
+    def test_errors_all_fails_when_one_call_succeeds(self):
+        """_errors_all does not hold when one of the calls raises nothing."""
+        obs = numpy_claims._errors_all({"ok()": lambda: 1, "bad()": lambda: int("x")}, "ValueError", "invalid")
+        assert not obs.holds
+        assert "ok() → no error" in obs.shown
+
+    def test_grad_error_message(self):
+        """The grad observation carries torch's RuntimeError text pointing to detach()."""
+        obs = shown("numpy.numpy_requires_grad_error")
+        assert "RuntimeError: Can't call numpy() on Tensor that requires grad" in obs.shown
+
+    def test_negative_strides_quote_the_workaround(self):
+        """Each of the four paths is shown raising ValueError, with torch's array.copy() advice quoted."""
+        obs = shown("numpy.negative_strides_rejected")
+        lines = obs.shown.splitlines()
+        assert [line.split(" → ")[1] for line in lines[:4]] == ["ValueError"] * 4
+        assert "negative strides are not currently supported" in lines[-1] and "array.copy()" in lines[-1]
+
+    def test_byte_order_message(self):
+        """Every path reports ValueError, and the shared byte order message is quoted once."""
+        obs = shown("numpy.byte_order_rejected")
+        assert obs.shown.count("→ ValueError") == 4
+        assert obs.shown.count("Conversion between byte orders is currently not supported") == 1
+
+    def test_errors_all_shows_differing_messages_per_line(self):
+        """When the calls fail differently, each line carries its own error message."""
+        obs = numpy_claims._errors_all({"a()": lambda: int("x"), "b()": lambda: [][1]}, "ValueError", "invalid")
+        assert not obs.holds
+        assert obs.shown.splitlines()[1].startswith("b() → IndexError: list index out of range")
+
+    def test_dlpack_grad_is_buffererror(self):
+        """Both DLPack directions report BufferError for a tensor that requires grad."""
+        obs = shown("numpy.dlpack_grad_buffererror")
+        assert obs.shown.count("BufferError") == 2
+
+
+class TestChildProcesses:
+    def test_readonly_lines_per_call(self):
+        """The read-only check shows one line per call, each with what it did and whether it warned."""
+        obs = shown("numpy.readonly_shares_and_warns")
+        lines = obs.shown.splitlines()
+        assert [line.split(" → ")[0] for line in lines] == list(numpy_claims._READONLY_CALLS)
+        assert "copy; no warning" in lines[-1]
+        assert all("warns: The given NumPy array is not writable" in line for line in lines[:3])
+
+    def test_readonly_warning_is_hidden_after_the_first(self):
+        """A second read-only conversion in one process never warns: why the check needs a fresh child."""
+        a = np.arange(4.0)
+        a.flags.writeable = False
+        numpy_claims._warnings_of(lambda: torch.from_numpy(a))
+        _, messages = numpy_claims._warnings_of(lambda: torch.from_numpy(a))
+        assert not [m for m in messages if "not writable" in m]
+
+    def test_dlpack_abort_reports_the_signal(self):
+        """The DLPack negative-stride check reports the child's signal by name, and this process survives."""
+        obs = shown("numpy.dlpack_negative_stride_aborts")
+        if torch.__version__.startswith("2.13."):
+            assert obs.holds
+            assert "SIGABRT" in obs.shown
+        else:  # fixed upstream (#188047): the claim must then say it no longer holds
+            assert "exit" in obs.shown
+
+    def test_child_failure_is_not_a_pass(self, monkeypatch):
+        """A child that crashes makes the read-only claim fail instead of passing silently."""
+        monkeypatch.setattr(numpy_claims, "_READONLY_CHILD", "import sys; sys.exit(3)")
+        obs = numpy_claims.readonly_shares_and_warns()
+        assert not obs.holds

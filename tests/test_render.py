@@ -1,0 +1,109 @@
+"""Tables, labels and charts: pure functions of records, golden-tested."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tipsbench.render import fmt, labels
+from tipsbench.render.charts import Series, throughput_chart
+from tipsbench.render.registry import PageContext, render_markers
+from tipsbench.render.tables import results_table
+from tipsbench.results import load_run
+
+GOLDEN = Path(__file__).parent / "data" / "numpy_table.{locale}.html"
+
+
+class TestFormat:
+    @pytest.mark.parametrize("seconds, text", [(5.06e-7, "506 ns"), (1.5e-6, "1.50 µs"), (0.0183, "18.3 ms"), (2.0, "2.00 s")])
+    def test_duration(self, seconds, text):
+        """Durations get the unit that keeps three significant digits readable."""
+        assert fmt.duration(seconds) == text
+
+    def test_rate_and_size(self):
+        """Bandwidth is decimal GB/s; buffer sizes are binary KiB/MiB."""
+        assert fmt.rate(20.1e9) == "20.1 GB/s"
+        assert fmt.rate(354e6) == "354 MB/s"
+        assert fmt.size(64 << 20) == "64 MiB"
+        assert fmt.size(1536) == "1.50 KiB"
+
+
+class TestLabels:
+    def test_every_label_in_both_languages(self):
+        """No generated word is missing a language (no English on a Chinese page)."""
+        for key, texts in labels.LABELS.items():
+            assert set(texts) == set(labels.LOCALES), key
+            assert all(texts.values()), key
+
+    def test_chinese_labels_use_full_width_colon(self):
+        """Chinese labels follow the glossary: full-width punctuation."""
+        assert labels.label("machine_prefix", "zh").endswith("：")
+
+
+class TestResultsTable:
+    @pytest.mark.parametrize("locale", ["en", "zh"])
+    def test_golden(self, golden_run, locale):
+        """The table for the golden run is exactly the reviewed golden HTML."""
+        html = results_table(golden_run.records, golden_run.ceilings["memcpy_bytes_per_s"], locale)
+        assert html == GOLDEN.with_name(GOLDEN.name.format(locale=locale)).read_text(encoding="utf-8")
+
+    def test_numbers_are_the_json_numbers(self, golden_run):
+        """Every median in the table is the median in the file, formatted."""
+        html = results_table(golden_run.records, None, "en")
+        for record in golden_run.records:
+            assert fmt.duration(record.median_s) in html
+
+    def test_zero_copy_has_dash_and_copy_has_percent(self, golden_run):
+        """Shares show “—” for throughput; copies show GB/s and % of the ceiling."""
+        ceiling = golden_run.ceilings["memcpy_bytes_per_s"]
+        html = results_table(golden_run.records, ceiling, "en")
+        copy = next(r for r in golden_run.records if r.variant == "copy_into_preallocated" and r.nbytes > 1 << 20)
+        assert f"{fmt.rate(copy.bytes_per_s)} · {fmt.percent(copy.bytes_per_s / ceiling)}" in html
+        assert '<span class="tb-rate">—</span>' in html
+
+    def test_hostile_strings_are_escaped(self, data_dir):
+        """Strings from a stranger's file never reach the page as markup."""
+        run = load_run(data_dir / "hostile_run.json")
+        html = results_table(run.records, None, "en")
+        assert "<img" not in html
+        assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+class TestMarkers:
+    def test_unknown_marker_warns_and_stays(self):
+        """An unknown marker is a warning naming the page, never silently dropped."""
+        warnings = []
+        ctx = PageContext("en", "x.md", (), warnings.append)
+        out = render_markers("a\n<!-- tipsbench:nope a=b -->\n", ctx)
+        assert "tipsbench:nope" in out
+        assert warnings and warnings[0].startswith("x.md: unknown tipsbench marker 'nope'")
+
+    def test_missing_argument_warns(self):
+        """A marker without its required argument is reported with the argument's name."""
+        warnings = []
+        render_markers("<!-- tipsbench:table -->", PageContext("en", "p.md", (), warnings.append))
+        assert "missing argument 'tip='" in warnings[0]
+
+    @pytest.mark.parametrize("locale, text", [("en", "No results for this tip yet"), ("zh", "这个技巧还没有测量结果")])
+    def test_no_results_is_said_in_the_page_language(self, locale, text):
+        """With no runs, a table says so in the page's language."""
+        out = render_markers("<!-- tipsbench:table tip=numpy -->", PageContext(locale, "p.md", (), print))
+        assert text in out
+
+    def test_machine_line_escapes_cpu_name(self, data_dir):
+        """A hostile CPU name in machine_info is escaped in the provenance line."""
+        run = load_run(data_dir / "hostile_run.json")
+        out = render_markers("<!-- tipsbench:table tip=numpy -->", PageContext("en", "p.md", (run,), print))
+        assert "<script>" not in out and "&lt;script&gt;" in out
+
+
+class TestChart:
+    def test_svg_is_inline_themable_and_keeps_text(self):
+        """Charts are inline SVG with currentColor and real text (so CJK labels render)."""
+        svg = throughput_chart([Series("torch.tensor(a)", ((1024, 1e9), (2048, 2e9)))],
+                               title="复制吞吐量", x_label="数据大小", y_label="吞吐量（GB/s）", chart_id="t1",
+                               ceiling=("上限", 3e9), marks=[("L2", 1536)])
+        assert svg.startswith("<svg") and "<?xml" not in svg
+        assert "currentColor" in svg
+        assert "复制吞吐量" in svg and "数据大小" in svg

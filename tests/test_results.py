@@ -1,0 +1,118 @@
+"""The results model: loading, validation, compaction and naming."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import pytest
+
+from tipsbench import results
+from tipsbench.results import FORMAT, ResultsError, load_dir, load_run
+
+BAD_FILES = {
+    "empty.json": "is empty",
+    "truncated.json": "truncated JSON",
+    "not_json.json": "not valid JSON",
+    "wrong_shape.json": "'benchmarks' in top level should be a list",
+    "newer_format.json": f"results format 99 is newer than this tipsbench reads ({FORMAT})",
+    "not_tipsbench.json": "'tipsbench' in machine_info",
+}
+
+
+class TestLoadRun:
+    def test_golden_file_loads(self, golden_run):
+        """A real quick run's records come back with their case and statistics."""
+        assert golden_run.key == "amd-epyc_2t"
+        assert len(golden_run.records) == 6
+        record = golden_run.records[0]
+        assert (record.tip, record.variant, record.dtype, record.nbytes) == ("numpy", "from_numpy", "float32", 1024)
+        assert record.median_s > 0 and record.rounds >= 10
+
+    def test_shares_memory_has_no_throughput(self, golden_run):
+        """A call that shares memory moves no bytes, so it reports no throughput."""
+        shares = [r for r in golden_run.records if r.shares_memory]
+        copies = [r for r in golden_run.records if r.shares_memory is False]
+        assert shares and all(r.bytes_per_s is None for r in shares)
+        assert copies and all(r.bytes_per_s == pytest.approx(r.nbytes / r.median_s) for r in copies)
+
+    def test_ceiling_is_read(self, golden_run):
+        """The memcpy ceiling measured in the run is available to the renderers."""
+        assert golden_run.ceilings["memcpy_bytes_per_s"] > 1e8
+
+    @pytest.mark.parametrize("name, problem", sorted(BAD_FILES.items()))
+    def test_bad_file_is_one_line_naming_file(self, data_dir, name, problem):
+        """Each kind of bad file gives one line that names the file and the problem."""
+        with pytest.raises(ResultsError) as caught:
+            load_run(data_dir / name)
+        message = str(caught.value)
+        assert "\n" not in message
+        assert message.startswith(str(data_dir / name))
+        assert problem in message
+
+    def test_missing_file(self, tmp_path):
+        """A missing file is reported, not raised as FileNotFoundError."""
+        with pytest.raises(ResultsError, match="no such file"):
+            load_run(tmp_path / "nope.json")
+
+    def test_negative_median_is_rejected(self, data_dir, tmp_path):
+        """Statistics must be non-negative finite numbers."""
+        data = json.loads((data_dir / "numpy_run.json").read_text())
+        data["benchmarks"][2]["stats"]["median"] = -1
+        path = tmp_path / "neg.json"
+        path.write_text(json.dumps(data))
+        with pytest.raises(ResultsError, match=r"benchmarks\[2\]\.stats\.median"):
+            load_run(path)
+
+
+class TestLoadDir:
+    def test_good_and_bad_are_separated(self, data_dir):
+        """A directory with bad files still yields every good run."""
+        runs, errors = load_dir(data_dir)
+        assert {r.path.rsplit("/", 1)[-1] for r in runs} == {"numpy_run.json", "hostile_run.json"}
+        assert len(errors) == len(BAD_FILES)
+
+    def test_env_overrides_configured_dir(self, monkeypatch, tmp_path):
+        """TIPSBENCH_RESULTS wins over the directory named in mkdocs.yml."""
+        monkeypatch.setenv(results.RESULTS_ENV, str(tmp_path))
+        assert results.results_dir("results") == tmp_path
+        monkeypatch.delenv(results.RESULTS_ENV)
+        assert str(results.results_dir("results")) == "results"
+
+
+class TestCompactAndWrite:
+    def test_compact_drops_samples_and_host(self):
+        """Shipped files keep statistics but not raw samples or the host name."""
+        raw = {"machine_info": {"node": "my-laptop", "tipsbench": {"format": 1}},
+               "benchmarks": [{"name": "x", "stats": {"median": 1.0, "data": [1.0] * 1000}}]}
+        out = results.compact(raw)
+        assert "node" not in out["machine_info"]
+        assert out["benchmarks"][0]["stats"] == {"median": 1.0}
+        assert raw["benchmarks"][0]["stats"]["data"]  # the input is not modified
+
+    def test_write_new_never_overwrites(self, tmp_path):
+        """Two runs saved under the same name both survive."""
+        first = results.write_new(tmp_path, "m_1.json", {"n": 1})
+        second = results.write_new(tmp_path, "m_1.json", {"n": 2})
+        assert first != second
+        assert json.loads(first.read_text()) == {"n": 1}
+        assert json.loads(second.read_text()) == {"n": 2}
+
+    def test_file_name_has_machine_and_utc_time(self):
+        """Run files are named machine key + UTC time."""
+        when = datetime(2026, 11, 29, 16, 5, 7, tzinfo=timezone.utc)
+        assert results.run_file_name("amd-epyc_2t", when) == "amd-epyc_2t_20261129T160507Z.json"
+
+
+class TestNewestPerMachine:
+    def test_full_profile_preferred_then_newest(self, golden_run):
+        """Per machine, a full run beats a newer quick one; among equals the newest wins."""
+        from dataclasses import replace
+
+        quick_new = replace(golden_run, datetime="2027-01-01", machine={**golden_run.machine, "profile": "quick"})
+        full_old = replace(golden_run, datetime="2026-01-01", machine={**golden_run.machine, "profile": "full"})
+        other = replace(golden_run, machine={**golden_run.machine, "key": "other"})
+        chosen = results.newest_per_machine([quick_new, full_old, other], "numpy")
+        assert [r.key for r in chosen] == ["amd-epyc_2t", "other"]
+        assert chosen[0].datetime == "2026-01-01"
+        assert results.newest_per_machine([quick_new], "save_load") == []
