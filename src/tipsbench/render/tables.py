@@ -34,7 +34,7 @@ def cell(record: Record, ceiling: float | None, locale: str) -> str:
     sep = label("list_sep", locale)
     tip = sep.join((f"{label('median', locale)} {fmt.duration(record.median_s)}",
                     f"{label('iqr', locale)} {fmt.duration(record.iqr_s)}",
-                    f"{record.rounds} {label('rounds', locale)} × {record.iterations} {label('calls_per_round', locale)}"))
+                    label("rounds_calls", locale, rounds=record.rounds, calls=record.iterations)))
     parts = [f'<span class="tb-time">{fmt.duration(record.median_s)}</span>']
     rate = record.bytes_per_s
     if rate is None:
