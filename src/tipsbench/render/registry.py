@@ -24,6 +24,7 @@ RENDER_MODULES = (
     "tipsbench.render.common",
     "tipsbench.render.numpy_views",
     "tipsbench.render.tips_views",
+    "tipsbench.render.gpu_views",
 )
 
 MARKER = re.compile(r"<!--\s*tipsbench:([a-z][a-z0-9_-]*)((?:\s+[a-z][a-z0-9_.-]*=[^\s>]+)*)\s*-->")
