@@ -1,0 +1,98 @@
+"""The MkDocs plugin on a small bilingual site: markers filled per language, bad
+results files warned about (and fatal under --strict) while good ones still render."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
+
+MKDOCS_YML = """
+site_name: mini
+theme: {{name: material, font: false}}
+plugins:
+  - i18n:
+      docs_structure: suffix
+      fallback_to_default: false
+      languages:
+        - {{locale: en, name: English, default: true}}
+        - {{locale: zh, name: 简体中文}}
+  - tipsbench:
+      results_dir: {results}
+"""
+PAGE = """# {title}
+
+<!-- tipsbench:table tip=numpy dtype=float32 ceiling=memcpy_bytes_per_s -->
+
+<!-- tipsbench:headline -->
+"""
+
+
+def make_site(root: Path, data_dir: Path, files: list[str]) -> Path:
+    results = root / "results"
+    results.mkdir()
+    for name in files:
+        shutil.copy(data_dir / name, results / name)
+    (root / "docs").mkdir()
+    (root / "docs" / "index.md").write_text(PAGE.format(title="Test"), encoding="utf-8")
+    (root / "docs" / "index.zh.md").write_text(PAGE.format(title="测试"), encoding="utf-8")
+    config_file = root / "mkdocs.yml"
+    config_file.write_text(textwrap.dedent(MKDOCS_YML.format(results="results")), encoding="utf-8")
+    return config_file
+
+
+def build_site(config_file: Path, strict: bool = False) -> Path:
+    config = load_config(str(config_file), strict=strict, site_dir=str(config_file.parent / "site"))
+    build(config)
+    return config_file.parent / "site"
+
+
+class TestPlugin:
+    def test_tables_in_both_languages(self, tmp_path, data_dir):
+        """Each language's page gets the table with its own labels and the JSON's numbers."""
+        site = build_site(make_site(tmp_path, data_dir, ["numpy_run.json"]))
+        en = (site / "index.html").read_text(encoding="utf-8")
+        zh = (site / "zh" / "index.html").read_text(encoding="utf-8")
+        assert "<th>Code</th>" in en and "copies" in en
+        assert "<th>代码</th>" in zh and "复制" in zh
+        assert "18.3 ms" in en and "18.3 ms" in zh  # torch.tensor at 64 MiB in the golden run
+        assert "tipsbench:table" not in en + zh
+
+    def test_bad_file_warns_and_good_file_renders(self, tmp_path, data_dir, caplog):
+        """A truncated file is one warning naming it; the valid run is still shown."""
+        config = make_site(tmp_path, data_dir, ["numpy_run.json", "truncated.json"])
+        with caplog.at_level(logging.WARNING):
+            site = build_site(config)
+        warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+        bad = [w for w in warnings if "truncated.json" in w]
+        assert len(bad) == 1 and "truncated JSON" in bad[0] and "\n" not in bad[0]
+        assert "18.3 ms" in (site / "index.html").read_text(encoding="utf-8")
+
+    def test_strict_build_fails_on_bad_file(self, tmp_path, data_dir):
+        """mkdocs build --strict refuses to publish a site built over a bad results file."""
+        config = make_site(tmp_path, data_dir, ["numpy_run.json", "newer_format.json"])
+        with pytest.raises(Abort):
+            build_site(config, strict=True)
+
+    def test_results_env_overrides(self, tmp_path, data_dir, monkeypatch):
+        """TIPSBENCH_RESULTS points the build at another results directory."""
+        config = make_site(tmp_path, data_dir, [])
+        other = tmp_path / "other"
+        other.mkdir()
+        shutil.copy(data_dir / "numpy_run.json", other / "run.json")
+        monkeypatch.setenv("TIPSBENCH_RESULTS", str(other))
+        site = build_site(config)
+        assert "18.3 ms" in (site / "index.html").read_text(encoding="utf-8")
+
+    def test_hostile_file_is_escaped_on_the_page(self, tmp_path, data_dir):
+        """Markup in a stranger's results file arrives as text."""
+        site = build_site(make_site(tmp_path, data_dir, ["hostile_run.json"]))
+        html = (site / "index.html").read_text(encoding="utf-8")
+        assert "<img src=x" not in html and '<script>alert("cpu")' not in html
+        assert "&lt;img src=x onerror=alert(1)&gt;" in html
