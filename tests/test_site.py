@@ -1,0 +1,90 @@
+"""The real site, built once: every page in both languages, really in that language,
+nothing loaded from other hosts, and the language switcher pointing at the twin page."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+HAN = re.compile(r"[\u4e00-\u9fff]")
+TAGS = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S)
+
+
+def pages() -> list[Path]:
+    """English source pages (Markdown and notebooks) in docs/, relative to docs/."""
+    found = []
+    for path in sorted(DOCS.rglob("*")):
+        if path.suffix in {".md", ".ipynb"} and not re.search(r"\.[a-z]{2}$", path.stem) and "hooks" not in path.parts:
+            found.append(path.relative_to(DOCS))
+    return found
+
+
+def built(site: Path, page: Path, locale: str) -> Path:
+    stem = page.with_suffix("")
+    folder = Path() if stem.name == "index" else stem
+    return site / (("zh" / folder) if locale == "zh" else folder) / "index.html"
+
+
+def visible_text(html: str) -> str:
+    main = html.split('<article', 1)[-1].split("</article>", 1)[0]
+    return TAGS.sub(" ", main)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(out)], cwd=ROOT,
+                          capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return out
+
+
+@pytest.mark.slow
+class TestSite:
+    def test_every_page_has_a_translation(self):
+        """Each English page has a Chinese twin in docs/ (no silent fallback)."""
+        for page in pages():
+            twin = DOCS / page.with_name(f"{page.stem}.zh{page.suffix}")
+            assert twin.is_file(), f"{page} has no translation {twin.name}"
+
+    @pytest.mark.parametrize("locale", ["en", "zh"])
+    def test_every_page_is_built_in_its_language(self, site, locale):
+        """Chinese pages are mostly Chinese; English pages carry almost no Chinese."""
+        for page in pages():
+            html = built(site, page, locale).read_text(encoding="utf-8")
+            text = visible_text(html)
+            han = len(HAN.findall(text))
+            letters = len(re.findall(r"[A-Za-z]", text))
+            if locale == "zh":
+                assert han > 200 and han > letters / 4, f"{page} in zh has {han} Han characters"
+            else:
+                assert han < letters / 20, f"{page} in en has {han} Han characters"
+
+    def test_no_other_hosts(self, site):
+        """No page loads fonts, scripts or styles from other hosts (unreachable in mainland China)."""
+        for html_file in site.rglob("*.html"):
+            html = html_file.read_text(encoding="utf-8")
+            assert "fonts.googleapis" not in html and "fonts.gstatic" not in html, html_file
+            for src in re.findall(r'<(?:script|link)[^>]+(?:src|href)="(https?://[^"]+)"', html):
+                pytest.fail(f"{html_file} loads {src}")
+
+    def test_language_switcher_goes_to_the_same_page(self, site):
+        """The switcher on an English page links to that page's Chinese twin, and back."""
+        page = next(p for p in pages() if p.stem == "numpy")
+        en = built(site, page, "en").read_text(encoding="utf-8")
+        zh = built(site, page, "zh").read_text(encoding="utf-8")
+        assert re.search(r'href="[^"]*zh/numpy/"[^>]*hreflang="zh"', en)
+        assert re.search(r'href="[^"]*numpy/"[^>]*hreflang="en"', zh)
+
+    def test_chinese_search_index(self, site):
+        """The Chinese build has a search index with Chinese text, split for jieba."""
+        index = (site / "zh" / "search" / "search_index.json").read_text(encoding="utf-8")
+        assert HAN.search(index) and '"zh"' in index
