@@ -174,7 +174,7 @@ def _check_mps(report: Report, torch_module) -> None:
 def _check_pinned(report: Report, torch_module) -> None:
     """Pin 1 MiB, copy it to the first accelerator and back, and compare."""
     target = None
-    if torch_module.cuda.is_available() and torch_module.cuda.device_count() > 0:
+    if any(key.startswith("cuda:") for key in report.facts):  # CUDA initialized and listed devices
         target = "cuda:0"
     else:
         mps = getattr(torch_module.backends, "mps", None)

@@ -1,0 +1,39 @@
+"""The GPU claims that can be checked on a CPU machine."""
+
+from __future__ import annotations
+
+import torch
+
+from tipsbench import claims
+from tipsbench.claims import gpu_claims
+
+
+def test_every_gpu_claim_holds_here():
+    """Each gpu.* claim holds on this machine's torch, with something shown."""
+    found = {k: c for k, c in claims.all_claims().items() if k.startswith("gpu.")}
+    assert len(found) >= 6
+    for claim_id, claim in found.items():
+        seen = claim.check()
+        assert seen.holds, f"{claim_id}: {seen.shown}"
+        assert seen.shown and claim.text["en"] and claim.text["zh"]
+
+
+def test_pin_error_is_quoted_verbatim():
+    """The pin_memory() claim shows torch's own message."""
+    seen = gpu_claims.pin_memory_needs_accelerator()
+    assert gpu_claims.PIN_ERROR in seen.shown
+
+
+def test_probe_hides_cuda_from_the_child_only():
+    """The probe sets CUDA_VISIBLE_DEVICES in the child, not in this process."""
+    import os
+
+    before = os.environ.get("CUDA_VISIBLE_DEVICES")
+    assert gpu_claims.probe()["device_count"] == 0
+    assert os.environ.get("CUDA_VISIBLE_DEVICES") == before
+
+
+def test_to_same_device_claim_would_fail_on_a_copy(monkeypatch):
+    """If .to() copied, the claim's check would report it as not holding."""
+    monkeypatch.setattr(torch.Tensor, "to", lambda self, *a, **k: self.clone())
+    assert not gpu_claims.to_same_device_returns_self().holds
