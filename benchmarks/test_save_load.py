@@ -47,6 +47,9 @@ DEVICE = "cuda" if torch.cuda.is_available() else "cpu"
 # 512 MiB fsync cases outgrow the full profile's five minutes.
 MIN_ROUNDS = 3
 MAX_ROUNDS = 40
+# This suite has ~180 (quick) to ~370 (full) cases: half the shared per-benchmark budget
+# keeps it inside its time box; every round is a whole save or load, so rounds stay long.
+BUDGET_SCALE = 0.5
 # Source model, a second model to load into, the loaded copy, and the file in the page cache.
 RAM_COPIES = 4
 # Ceilings: buffers large enough to hide per-call costs, small enough for a quick run.
@@ -394,7 +397,7 @@ def test_save_load(benchmark, case: SaveLoadCase, workspace: Workspace, scratch:
         _check_result(method, ws, slot.value)
         resident.clear()  # only the timed rounds' cache state counts
 
-        rounds = 1 if benchmark.disabled else _rounds(one, suite.timing_budget_s(request.config))
+        rounds = 1 if benchmark.disabled else _rounds(one, BUDGET_SCALE * suite.timing_budget_s(request.config))
         benchmark.group = f"save_load {case.model} {format_bytes(case.size)}"
         benchmark.extra_info.update(
             tip=TIP, variant=case.method, code=method.code, op=method.op, target=case.target,
@@ -432,6 +435,7 @@ def _check_result(method: Method, ws: Workspace, result: object) -> None:
         loaded = result
     else:
         loaded = ws.target.state_dict()
-    for key in ("head.weight",):
-        if key in reference:
-            assert torch.equal(loaded[key].cpu(), reference[key]), f"{method.name}: {key} differs after loading"
+    common = [key for key in reference if key in loaded]
+    assert common, f"{method.name}: the loaded state_dict shares no key with the model"
+    for key in (common[0], common[-1]):
+        assert torch.equal(loaded[key].cpu(), reference[key]), f"{method.name}: {key} differs after loading"
