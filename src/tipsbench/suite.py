@@ -8,7 +8,7 @@ import functools
 import pytest
 
 from tipsbench import machine
-from tipsbench.profiles import FULL, QUICK, profile_from_env
+from tipsbench.profiles import FULL, QUICK, ProfileError, profile_from_env
 
 PROFILE_KEY = pytest.StashKey[str]()
 
@@ -25,7 +25,10 @@ def configure(config: pytest.Config) -> None:
     smoke = config.args_source == pytest.Config.ArgsSource.TESTPATHS
     if smoke:
         config.option.benchmark_disable = True
-    config.stash[PROFILE_KEY] = QUICK if smoke else profile_from_env()
+    try:
+        config.stash[PROFILE_KEY] = QUICK if smoke else profile_from_env()
+    except ProfileError as exc:
+        raise pytest.UsageError(str(exc)) from None
 
 
 def profile(config: pytest.Config) -> str:
