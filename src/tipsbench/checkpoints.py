@@ -112,14 +112,12 @@ def load_state_dict(path: os.PathLike | str, map_location=None, mmap: bool = Fal
 
 
 def _unsupported_global(exc: BaseException) -> str:
-    """The 'Unsupported global: …' part of torch's long weights_only message."""
-    text = str(exc)
-    marker = "Unsupported global:"
-    if marker in text:
-        rest = text[text.index(marker):]
-        return rest.split(" was not an allowed global")[0].strip() + " (the file needs code to load; it is not a plain state_dict)"
-    for line in text.splitlines():
-        if "WeightsUnpickler error" in line:
+    """The line of torch's long weights_only message that names what the file asked for."""
+    for line in str(exc).splitlines():
+        if "Unsupported global:" in line:
+            line = line[line.index("Unsupported global:"):].split(" was not an allowed global")[0]
+            return line.strip() + " (the file needs code to load; it is not a plain state_dict)"
+        if "GLOBAL" in line or "WeightsUnpickler error" in line:
             return line.strip()
     return _one_line(exc)
 

@@ -1,0 +1,273 @@
+"""Claims of the Save & load page, each checked on the installed torch.
+
+Every file a check loads was written by the check itself, a moment earlier, in a
+private temporary directory; the only ``weights_only=False`` load happens in a child
+process, on such a file. What a check saw (error messages included) is returned in
+``shown`` so the page quotes the real message, not a paraphrase.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import json
+import os
+import pickle
+import subprocess
+import sys
+import tempfile
+import textwrap
+import warnings
+from pathlib import Path
+
+import torch
+
+from tipsbench import checkpoints, models
+from tipsbench.cases import MiB
+from tipsbench.claims import Observation, claim
+
+# A full-model file may be this much bigger than the state_dict and still count as
+# "the same size": the pickled module structure is kilobytes, the tensors are megabytes.
+SAME_SIZE_TOLERANCE = 0.01
+SIZE_CHECK_BYTES = 4 * MiB
+SUBPROCESS_TIMEOUT_S = 120
+
+
+def _message_lines(exc: BaseException, keep: tuple[str, ...] = ()) -> str:
+    """`Type: first line`, plus any later lines containing one of `keep`, ANSI codes removed."""
+    text = str(exc).replace("\x1b[1m", "").replace("\x1b[0m", "")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    shown = [f"{type(exc).__name__}: {lines[0] if lines else ''}"]
+    shown += [line for line in lines[1:] if any(k in line for k in keep)]
+    return "\n".join(shown)
+
+
+@claim(
+    "save_load.full_model_default_load_fails",
+    en="Since PyTorch 2.6, `torch.load(path)` with default arguments refuses a file written by `torch.save(model)`: the seed's one-line load fails.",
+    zh="自 PyTorch 2.6 起，用默认参数调用 `torch.load(path)` 加载 `torch.save(model)` 保存的文件会直接报错：原文那行加载代码已无法运行。",
+)
+def full_model_default_load_fails() -> Observation:
+    model = models.build("mlp", 64 * 1024)
+    with tempfile.TemporaryDirectory(prefix="tipsbench-claim-") as tmp:
+        path = Path(tmp) / "net.pkl"
+        torch.save(model, path)
+        try:
+            torch.load(path)
+        except pickle.UnpicklingError as exc:
+            return Observation(True, _message_lines(exc, keep=("WeightsUnpickler error",)))
+    return Observation(False, f"torch {torch.__version__}: torch.load(path) loaded the full model without an error")
+
+
+@claim(
+    "save_load.full_model_opt_in",
+    en="The same file loads with `weights_only=False` (which runs the pickle: trusted files only) or, keeping `weights_only=True`, inside `torch.serialization.safe_globals([...])` listing every class it names.",
+    zh="同一个文件在传入 `weights_only=False` 时可以加载（这会执行 pickle，只能用于可信文件）；也可以保持 `weights_only=True`，在 `torch.serialization.safe_globals([...])` 中列出文件引用的每个类后加载。",
+)
+def full_model_opt_in() -> Observation:
+    model = models.build("mlp", 64 * 1024)
+    x = models.example_input("mlp", model)
+    with tempfile.TemporaryDirectory(prefix="tipsbench-claim-") as tmp:
+        path = Path(tmp) / "net.pkl"
+        torch.save(model, path)
+        needed = checkpoints.unsafe_globals(path)
+        trusted = torch.load(path, weights_only=False)  # written two lines above by this process
+        with torch.serialization.safe_globals(models.safe_globals_for(model)):
+            allowlisted = torch.load(path)
+    same = all(torch.equal(m(x), model(x)) for m in (trusted, allowlisted))
+    shown = (f"get_unsafe_globals_in_checkpoint: {needed}\n"
+             f"weights_only=False -> {type(trusted).__name__}; safe_globals -> {type(allowlisted).__name__}; "
+             f"same outputs: {same}")
+    return Observation(same and isinstance(allowlisted, models.MLP), shown)
+
+
+_NET_SOURCE = textwrap.dedent("""
+    import torch
+    from torch import nn
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(8, 4)
+""")
+
+_LOADER = textwrap.dedent("""
+    import json, sys, torch
+    full, params = sys.argv[1], sys.argv[2]
+    out = {}
+    try:
+        torch.load(full, weights_only=False)  # a file the parent process wrote just now
+        out["full"] = "loaded"
+    except Exception as exc:
+        out["full"] = f"{type(exc).__name__}: {exc}"
+    state = torch.load(params)
+    out["state_dict"] = sorted(state)
+    print(json.dumps(out))
+""")
+
+
+@claim(
+    "save_load.full_model_needs_class",
+    en="A full-model file stores the class's import path, not its code: in a process where that module can't be imported it does not load, even with `weights_only=False`, while the state_dict loads.",
+    zh="整个模型的文件只记录类的导入路径，不包含类的代码：在无法导入该模块的进程里，即使传入 `weights_only=False` 也加载不了；`state_dict` 则可以正常加载。",
+)
+def full_model_needs_class() -> Observation:
+    with tempfile.TemporaryDirectory(prefix="tipsbench-claim-") as tmp:
+        tmp_path = Path(tmp)
+        module_name = "tipsbench_claim_netdef"
+        (tmp_path / f"{module_name}.py").write_text(_NET_SOURCE)
+        spec = importlib.util.spec_from_file_location(module_name, tmp_path / f"{module_name}.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[module_name] = module  # pickle looks the class up here while saving
+        try:
+            spec.loader.exec_module(module)
+            net = module.Net()
+            torch.save(net, tmp_path / "net.pkl")
+            torch.save(net.state_dict(), tmp_path / "net_params.pkl")
+        finally:
+            sys.modules.pop(module_name, None)
+        # -I: isolated mode, so neither PYTHONPATH nor the current directory adds the module.
+        done = subprocess.run(
+            [sys.executable, "-I", "-c", _LOADER, str(tmp_path / "net.pkl"), str(tmp_path / "net_params.pkl")],
+            capture_output=True, text=True, timeout=SUBPROCESS_TIMEOUT_S, cwd=tempfile.gettempdir(),
+        )
+    if done.returncode != 0:
+        return Observation(False, f"child process failed ({done.returncode}): {done.stderr.strip()[-500:]}")
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    full_failed = out["full"].startswith(("ModuleNotFoundError", "AttributeError"))
+    shown = f"torch.save(model): {out['full']}\ntorch.save(model.state_dict()): loaded {out['state_dict']}"
+    return Observation(full_failed and out["state_dict"] == ["fc.bias", "fc.weight"], shown)
+
+
+@claim(
+    "save_load.same_size",
+    en="A full-model file is the same size as the state_dict file within 1%: both hold the same tensor bytes; the whole model adds only its pickled module structure (a few KB).",
+    zh="整个模型的文件与 `state_dict` 文件大小相差不到 1%：两者保存的张量字节完全相同，整个模型只多出几 KB 的 pickle 模块结构。",
+)
+def same_size() -> Observation:
+    lines, holds = [], True
+    for kind in models.KINDS:
+        model = models.build(kind, SIZE_CHECK_BYTES)
+        full = len(checkpoints.to_bytes(model))
+        state = len(checkpoints.to_bytes(model.state_dict()))
+        extra = full - state
+        holds &= 0 <= extra <= SAME_SIZE_TOLERANCE * state
+        lines.append(f"{kind}: state_dict {state:,} B, full model {full:,} B (+{extra:,} B, +{extra / state:.2%})")
+    return Observation(holds, "\n".join(lines))
+
+
+@claim(
+    "save_load.mmap_needs_zipfile",
+    en="`torch.load(f, mmap=True)` needs the zip format that `torch.save` writes by default since 1.6; a file saved with `_use_new_zipfile_serialization=False` is refused.",
+    zh="`torch.load(f, mmap=True)` 要求文件是 zip 格式（`torch.save` 自 1.6 起的默认格式）；用 `_use_new_zipfile_serialization=False` 保存的文件会被拒绝。",
+)
+def mmap_needs_zipfile() -> Observation:
+    state = models.build("mlp", 64 * 1024).state_dict()
+    with tempfile.TemporaryDirectory(prefix="tipsbench-claim-") as tmp:
+        legacy, zipped = Path(tmp) / "legacy.pt", Path(tmp) / "zip.pt"
+        torch.save(state, legacy, _use_new_zipfile_serialization=False)
+        torch.save(state, zipped)
+        mapped = torch.load(zipped, mmap=True)
+        zip_ok = all(torch.equal(mapped[k], state[k]) for k in state)
+        del mapped
+        try:
+            torch.load(legacy, mmap=True)
+        except RuntimeError as exc:
+            return Observation(zip_ok, _message_lines(exc).replace(str(legacy), "legacy.pt"))
+    return Observation(False, "torch.load(legacy file, mmap=True) did not raise")
+
+
+@claim(
+    "save_load.safetensors_tied",
+    en="safetensors' `save_file` refuses a state_dict with tied (shared) weights; `save_model` writes one copy and `load_model` restores the tie.",
+    zh="safetensors 的 `save_file` 拒绝保存含共享权重（tied weights）的 `state_dict`；`save_model` 只写一份，`load_model` 加载后权重仍然共享。",
+)
+def safetensors_tied() -> Observation:
+    from safetensors.torch import load_model, save_file, save_model
+
+    model = models.build("transformer", 256 * 1024)
+    fresh = models.build("transformer", 256 * 1024, seed=1)
+    with tempfile.TemporaryDirectory(prefix="tipsbench-claim-") as tmp:
+        try:
+            save_file(model.state_dict(), str(Path(tmp) / "file.safetensors"))
+            refused = "save_file accepted tied weights"
+        except RuntimeError as exc:
+            refused = _message_lines(exc, keep=("share memory", "save_model"))
+        path = Path(tmp) / "model.safetensors"
+        save_model(model, str(path))
+        stored = checkpoints.inspect(path).tensors
+        load_model(fresh, str(path))
+    tie = fresh.head.weight is fresh.embed.weight and torch.equal(fresh.embed.weight, model.embed.weight)
+    shown = (f"save_file: {refused}\nsave_model: {stored} tensors stored for "
+             f"{len(model.state_dict())} state_dict entries; after load_model, head.weight is embed.weight: {tie}")
+    return Observation(refused.startswith("RuntimeError") and tie, shown)
+
+
+class _Hostile:
+    """Pickles to a call of os.makedirs(marker): harmless, and visible if it ever runs."""
+
+    def __init__(self, marker: str):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.makedirs, (self.marker,))
+
+
+@claim(
+    "save_load.weights_only_blocks_code",
+    en="With `weights_only=True` (the default since 2.6), `torch.load` refuses a pickle that would call a function, and the call never happens.",
+    zh="在 `weights_only=True`（自 2.6 起的默认值）下，`torch.load` 会拒绝试图调用函数的 pickle，该调用也不会被执行。",
+)
+def weights_only_blocks_code() -> Observation:
+    with tempfile.TemporaryDirectory(prefix="tipsbench-claim-") as tmp:
+        marker = Path(tmp) / "code-ran"
+        path = Path(tmp) / "hostile.pt"
+        torch.save({"weight": torch.zeros(2), "payload": _Hostile(str(marker))}, path)
+        try:
+            torch.load(path)
+            message = "loaded without an error"
+        except pickle.UnpicklingError as exc:
+            message = _message_lines(exc, keep=("GLOBAL",))
+        ran = marker.exists()
+        try:
+            checkpoints.load_state_dict(path)
+            helper = "tipsbench loaded it"
+        except checkpoints.CheckpointError as exc:
+            helper = str(exc).replace(str(path), "hostile.pt")
+        ran = ran or marker.exists()
+    shown = f"torch.load: {message}\nfunction ran: {ran}\ntipsbench.checkpoints.load_state_dict: {helper}"
+    return Observation(message.startswith("UnpicklingError") and not ran, shown)
+
+
+@claim(
+    "save_load.torchscript_deprecated",
+    en="TorchScript is deprecated: `torch.jit.script` warns and points to `torch.compile` or `torch.export`.",
+    zh="TorchScript 已被弃用：`torch.jit.script` 会发出警告，建议改用 `torch.compile` 或 `torch.export`。",
+)
+def torchscript_deprecated() -> Observation:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        torch.jit.script(torch.nn.Linear(2, 2))
+    found = [w for w in caught if issubclass(w.category, (DeprecationWarning, FutureWarning, UserWarning))
+             and "torch.export" in str(w.message)]
+    if not found:
+        return Observation(False, f"torch {torch.__version__}: torch.jit.script emitted no deprecation warning")
+    return Observation(True, f"{found[0].category.__name__}: {found[0].message}")
+
+
+@claim(
+    "save_load.export_roundtrip",
+    en="`torch.export.export` + `torch.export.save` / `torch.export.load` round-trip a model to a `.pt2` file that runs without the model's Python class.",
+    zh="`torch.export.export` 加 `torch.export.save` / `torch.export.load` 可以把模型存成 `.pt2` 文件再加载回来，运行时不需要模型的 Python 类。",
+)
+def export_roundtrip() -> Observation:
+    model = models.build("mlp", 64 * 1024)
+    x = models.example_input("mlp", model)
+    exported = torch.export.export(model, (x,))
+    buf = io.BytesIO()
+    torch.export.save(exported, buf)
+    size = len(buf.getvalue())
+    buf.seek(0)
+    loaded = torch.export.load(buf)  # the bytes this function produced above
+    same = torch.allclose(loaded.module()(x), model(x))
+    return Observation(same, f"exported {type(model).__name__} → {size:,} B .pt2; reloaded module gives the same output: {same}")
