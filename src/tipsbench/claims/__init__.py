@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 # Modules that define claims; each registers its claims on import.
 CLAIM_MODULES = (
     "tipsbench.claims.numpy_claims",
+    "tipsbench.claims.save_load_claims",
     "tipsbench.claims.modules_claims",
     "tipsbench.claims.tensorboard_claims",
     "tipsbench.claims.summary_claims",

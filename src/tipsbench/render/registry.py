@@ -23,6 +23,7 @@ from tipsbench.results import Run
 RENDER_MODULES = (
     "tipsbench.render.common",
     "tipsbench.render.numpy_views",
+    "tipsbench.render.save_load_views",
     "tipsbench.render.tips_views",
     "tipsbench.render.gpu_views",
 )
