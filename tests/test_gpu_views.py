@@ -57,19 +57,34 @@ def gpu_run():
 
 
 class TestNoResults:
-    @pytest.mark.parametrize("kind", ["gpu-status", "gpu-summary", "gpu-table direction=h2d", "gpu-chart direction=d2h"])
-    def test_every_marker_says_no_gpu_results_in_both_languages(self, kind):
-        """Without GPU runs each marker shows the notice and the contribute command, per locale."""
-        en = render_markers(f"<!-- tipsbench:{kind} -->", ctx("en"))
-        zh = render_markers(f"<!-- tipsbench:{kind} -->", ctx("zh"))
+    def test_status_says_no_gpu_results_with_the_command_in_both_languages(self):
+        """Without GPU runs the status marker shows the full notice and the command, per locale."""
+        en = render_markers("<!-- tipsbench:gpu-status -->", ctx("en"))
+        zh = render_markers("<!-- tipsbench:gpu-status -->", ctx("zh"))
         assert "No GPU results yet" in en and "目前还没有 GPU 实测结果" in zh
         assert gpu_views.CONTRIBUTE_COMMAND in en and gpu_views.CONTRIBUTE_COMMAND in zh
+
+    @pytest.mark.parametrize("kind", ["gpu-summary", "gpu-table direction=h2d", "gpu-chart direction=d2h"])
+    def test_tables_and_charts_say_so_in_one_line_with_a_link(self, kind):
+        """Without GPU runs each table/chart says so briefly and links to the how-to section."""
+        en = render_markers(f"<!-- tipsbench:{kind} -->", ctx("en"))
+        zh = render_markers(f"<!-- tipsbench:{kind} -->", ctx("zh"))
+        assert "No GPU results yet." in en and "目前还没有 GPU 实测结果。" in zh
+        assert f'href="{gpu_views.CONTRIBUTE_ANCHOR}"' in en and f'href="{gpu_views.CONTRIBUTE_ANCHOR}"' in zh
+
+    def test_the_link_target_exists_on_both_pages(self):
+        """Both GPU pages have the section the notice links to."""
+        from pathlib import Path
+
+        docs = Path(__file__).resolve().parents[1] / "docs"
+        for page in ("gpu.md", "gpu.zh.md"):
+            assert "{" + gpu_views.CONTRIBUTE_ANCHOR + "}" in (docs / page).read_text(encoding="utf-8")
 
     def test_a_cpu_only_run_counts_as_no_gpu_results(self):
         """A run without transfer records (a CPU machine's) does not hide the notice."""
         data = gpu_run_data()
         data["benchmarks"] = []
-        html = gpu_views.gpu_summary(ctx("en", (parse_run(data, "cpu.json"),)), {})
+        html = gpu_views.gpu_status(ctx("en", (parse_run(data, "cpu.json"),)), {})
         assert "No GPU results yet" in html
 
     def test_labels_exist_in_both_languages(self):

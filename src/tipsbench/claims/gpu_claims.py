@@ -67,8 +67,8 @@ def probe() -> dict:
 
 @claim(
     "gpu.hidden_means_no_cuda",
-    en="With CUDA_VISIBLE_DEVICES=\"\" set before the process starts, torch.cuda.is_available() is False and torch.cuda.device_count() is 0.",
-    zh="进程启动前设置 CUDA_VISIBLE_DEVICES=\"\"，`torch.cuda.is_available()` 返回 False，`torch.cuda.device_count()` 返回 0。",
+    en="With `CUDA_VISIBLE_DEVICES=\"\"` set before the process starts, `torch.cuda.is_available()` is False and `torch.cuda.device_count()` is 0.",
+    zh="进程启动前设置 `CUDA_VISIBLE_DEVICES=\"\"`，`torch.cuda.is_available()` 返回 False，`torch.cuda.device_count()` 返回 0。",
 )
 def hidden_means_no_cuda() -> Observation:
     p = probe()
@@ -78,7 +78,7 @@ def hidden_means_no_cuda() -> Observation:
 
 @claim(
     "gpu.import_does_not_init_cuda",
-    en="`import torch` does not initialize CUDA: torch.cuda.is_initialized() is False right after it, so an environment variable set after the import but before the first CUDA call still counts.",
+    en="`import torch` does not initialize CUDA: `torch.cuda.is_initialized()` is False right after it, so an environment variable set after the import but before the first CUDA call still counts.",
     zh="`import torch` 不会初始化 CUDA：导入后 `torch.cuda.is_initialized()` 仍为 False，所以在导入之后、第一次调用 CUDA 之前设置的环境变量仍然有效。",
 )
 def import_does_not_init_cuda() -> Observation:
@@ -88,7 +88,7 @@ def import_does_not_init_cuda() -> Observation:
 
 @claim(
     "gpu.pin_memory_needs_accelerator",
-    en=f"Without an accelerator, Tensor.pin_memory() raises RuntimeError: \"{PIN_ERROR}.\"",
+    en=f"Without an accelerator, `Tensor.pin_memory()` raises RuntimeError: \"{PIN_ERROR}.\"",
     zh=f"没有加速器时，`Tensor.pin_memory()` 抛出 RuntimeError：“{PIN_ERROR}.”",
 )
 def pin_memory_needs_accelerator() -> Observation:
@@ -111,7 +111,7 @@ def cuda_without_device_raises() -> Observation:
 
 @claim(
     "gpu.dataloader_pin_without_accelerator",
-    en="Without an accelerator, DataLoader(pin_memory=True) warns and returns batches that are not pinned.",
+    en="Without an accelerator, `DataLoader(pin_memory=True)` warns and returns batches that are not pinned.",
     zh="没有加速器时，`DataLoader(pin_memory=True)` 发出警告，返回的批次并没有锁页。",
 )
 def dataloader_pin_without_accelerator() -> Observation:
@@ -123,7 +123,7 @@ def dataloader_pin_without_accelerator() -> Observation:
 
 @claim(
     "gpu.pin_memory_device_deprecated",
-    en="DataLoader's pin_memory_device argument is deprecated: it warns and the current accelerator is used instead.",
+    en="`DataLoader`'s `pin_memory_device` argument is deprecated: it warns and the current accelerator is used instead.",
     zh="`DataLoader` 的 `pin_memory_device` 参数已弃用：传入它只会得到一条警告，实际使用的是当前加速器。",
 )
 def pin_memory_device_deprecated() -> Observation:
@@ -133,8 +133,8 @@ def pin_memory_device_deprecated() -> Observation:
 
 @claim(
     "gpu.accelerator_api",
-    en="This torch has the device-agnostic torch.accelerator API: is_available(), current_accelerator(), device_count() and synchronize().",
-    zh="本机安装的 PyTorch 提供与设备无关的 `torch.accelerator` 接口：`is_available()`、`current_accelerator()`、`device_count()` 和 `synchronize()`。",
+    en="This torch has the device-agnostic `torch.accelerator` API: `is_available()`, `current_accelerator()`, `device_count()` and `synchronize()`.",
+    zh="当前安装的 PyTorch 提供与设备无关的 `torch.accelerator` 接口：`is_available()`、`current_accelerator()`、`device_count()` 和 `synchronize()`。",
 )
 def accelerator_api() -> Observation:
     import torch
@@ -149,8 +149,8 @@ def accelerator_api() -> Observation:
 
 @claim(
     "gpu.to_same_device_returns_self",
-    en="t.to(device) returns t itself, with no copy, when t is already on that device: device-agnostic code costs nothing on the CPU.",
-    zh="张量已在目标设备上时，`t.to(device)` 直接返回 t 本身，不做任何复制：与设备无关的写法在 CPU 上没有额外开销。",
+    en="`t.to(device)` returns `t` itself, with no copy, when `t` is already on that device: on a CPU-only machine, device-agnostic `.to(device)` calls copy nothing.",
+    zh="张量已在目标设备上时，`t.to(device)` 直接返回 `t` 本身，不做任何复制：在只有 CPU 的机器上，与设备无关的 `.to(device)` 调用不会复制数据。",
 )
 def to_same_device_returns_self() -> Observation:
     import torch

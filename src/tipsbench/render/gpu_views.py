@@ -24,6 +24,8 @@ from tipsbench.results import Record, Run, newest_per_machine
 
 DIRECTIONS = (transfer.H2D, transfer.D2H, transfer.D2D, transfer.PIN)
 CONTRIBUTE_COMMAND = "bash scripts/gpu_run.sh"
+# The GPU page's section (same id in both languages) that explains the command.
+CONTRIBUTE_ANCHOR = "#contribute"
 
 LABELS: dict[str, dict[str, str]] = {
     "no_gpu": {
@@ -33,6 +35,8 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "目前还没有 GPU 实测结果：本页的每个数字都必须来自真实 GPU 上的运行，而现在还没有人提交过。"
               "如果你有 NVIDIA GPU（或 Apple Silicon Mac），在仓库的克隆目录里运行下面的命令，再把它写进 results/ 的文件通过 pull request 提交。",
     },
+    "no_gpu_short": {"en": "No GPU results yet.", "zh": "目前还没有 GPU 实测结果。"},
+    "how_to_contribute": {"en": "How to contribute one", "zh": "如何提交一份"},
     "gpu_machines": {"en": "GPU results from {n} machine(s):", "zh": "GPU 实测结果来自 {n} 台机器："},
     "device": {"en": "Device", "zh": "设备"},
     "direction": {"en": "Direction", "zh": "方向"},
@@ -96,8 +100,15 @@ def link_figure(run: Run, device_label: str) -> tuple[str, float] | None:
 
 
 def notice(ctx: PageContext) -> str:
+    """The full notice, with the command: shown once, by the gpu-status marker."""
     return (f'<div class="tb-empty tb-gpu-empty"><p>{esc(text("no_gpu", ctx.locale))}</p>'
             f'<pre><code>{esc(CONTRIBUTE_COMMAND)}</code></pre></div>')
+
+
+def short_notice(ctx: PageContext) -> str:
+    """What each table and chart says instead: one line and a link to the page's how-to."""
+    return (f'<p class="tb-empty tb-gpu-empty">{esc(text("no_gpu_short", ctx.locale))} '
+            f'<a href="{CONTRIBUTE_ANCHOR}">{esc(text("how_to_contribute", ctx.locale))}</a></p>')
 
 
 def _direction(args: dict) -> str:
@@ -135,7 +146,7 @@ def gpu_summary(ctx: PageContext, args: dict) -> str:
     """Per machine and device: best pinned and pageable copy per direction vs the link."""
     runs = gpu_runs(ctx.runs)
     if not runs:
-        return notice(ctx)
+        return short_notice(ctx)
     loc = ctx.locale
     head = "".join(f"<th>{esc(text(k, loc))}</th>" for k in ("device", "direction", "pinned_best", "pageable_best", "link"))
     blocks = []
@@ -171,7 +182,7 @@ def gpu_table(ctx: PageContext, args: dict) -> str:
     direction = _direction(args)
     runs = gpu_runs(ctx.runs)
     if not runs:
-        return notice(ctx)
+        return short_notice(ctx)
     blocks = []
     for run in runs:
         for device, records in by_device(run):
@@ -193,7 +204,7 @@ def gpu_chart(ctx: PageContext, args: dict) -> str:
     direction = _direction(args)
     runs = gpu_runs(ctx.runs)
     if not runs:
-        return notice(ctx)
+        return short_notice(ctx)
     blocks = []
     for run_index, run in enumerate(runs):
         for dev_index, (device, records) in enumerate(by_device(run)):
