@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tipsbench.cases import GiB, KiB, MiB, Case
+from tipsbench.cases import Case, GiB, KiB, MiB
 
 TIP = "transfer"
 DTYPE = "float32"

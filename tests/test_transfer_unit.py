@@ -1,4 +1,5 @@
-"""The transfer catalog, devices, inputs, ceilings and link figures, checked on a CPU."""
+"""Unit tests of tipsbench.transfer (named apart from benchmarks/test_transfer.py: pytest's default
+import mode can't hold two test modules with one basename): catalog, devices, inputs, ceilings, link."""
 
 from __future__ import annotations
 
