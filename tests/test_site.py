@@ -73,8 +73,10 @@ class TestSite:
         for html_file in site.rglob("*.html"):
             html = html_file.read_text(encoding="utf-8")
             assert "fonts.googleapis" not in html and "fonts.gstatic" not in html, html_file
-            for src in re.findall(r'<(?:script|link)[^>]+(?:src|href)="(https?://[^"]+)"', html):
-                pytest.fail(f"{html_file} loads {src}")
+            # Scripts, stylesheets, images and fonts load; canonical/alternate links don't.
+            loaded = re.findall(r'<(?:script|img|iframe)[^>]+src="(https?://[^"]+)"', html)
+            loaded += re.findall(r'<link[^>]+rel="(?:stylesheet|preload|preconnect|icon)"[^>]+href="(https?://[^"]+)"', html)
+            assert not loaded, f"{html_file} loads {loaded}"
 
     def test_language_switcher_goes_to_the_same_page(self, site):
         """The switcher on an English page links to that page's Chinese twin, and back."""
@@ -85,6 +87,11 @@ class TestSite:
         assert re.search(r'href="[^"]*numpy/"[^>]*hreflang="en"', zh)
 
     def test_chinese_search_index(self, site):
-        """The Chinese build has a search index with Chinese text, split for jieba."""
-        index = (site / "zh" / "search" / "search_index.json").read_text(encoding="utf-8")
-        assert HAN.search(index) and '"zh"' in index
+        """The one search index serves both languages: zh pages, zh stemming, U+200B splits."""
+        import json
+
+        index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+        assert index["config"]["lang"] == ["en", "zh"]
+        assert "\\u200b" in index["config"]["separator"]
+        zh_docs = [d for d in index["docs"] if d["location"].startswith("zh/")]
+        assert zh_docs and any(HAN.search(d["text"]) for d in zh_docs)

@@ -3,6 +3,8 @@ where the numbers come from."""
 
 from __future__ import annotations
 
+import re
+
 import numpy
 import torch
 
@@ -28,6 +30,11 @@ def observe(claim_id: str) -> claims.Observation:
     return _OBSERVED[claim_id]
 
 
+def inline_code(text: str) -> str:
+    """Escaped text in which `code` spans become <code>: claim sentences name APIs."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", esc(text))
+
+
 def versions() -> str:
     return f"torch {torch.__version__} · numpy {numpy.__version__}"
 
@@ -47,7 +54,7 @@ def claim_box(ctx: PageContext, args: dict) -> str:
         status, css = f"✗ {ctx.label('claim_failed')} {versions()}", "tb-claim-failed"
     shown = (f'<pre class="tb-observed"><code>{esc(seen.shown)}</code></pre>' if seen.shown else "")
     return (f'<div class="tb-claim {css}"><p><span class="tb-claim-status">{esc(status)}</span> '
-            f'{esc(claim.text[ctx.locale])}</p>{shown}</div>')
+            f'{inline_code(claim.text[ctx.locale])}</p>{shown}</div>')
 
 
 def select(run: Run, args: dict) -> list[Record]:
