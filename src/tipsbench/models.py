@@ -116,7 +116,7 @@ KINDS: dict[str, tuple[type[nn.Module], Callable[[int], int]]] = {
     "transformer": (TinyLM, _transformer_width),
 }
 TIED_KINDS = frozenset({"transformer"})
-SIZES_QUICK = (1 * MiB, 16 * MiB)
+SIZES_QUICK = (1 * MiB, 8 * MiB)
 SIZES_FULL = (1 * MiB, 8 * MiB, 64 * MiB, 512 * MiB)
 
 

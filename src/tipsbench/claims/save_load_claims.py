@@ -271,3 +271,34 @@ def export_roundtrip() -> Observation:
     loaded = torch.export.load(buf)  # the bytes this function produced above
     same = torch.allclose(loaded.module()(x), model(x))
     return Observation(same, f"exported {type(model).__name__} → {size:,} B .pt2; reloaded module gives the same output: {same}")
+
+
+@claim(
+    "save_load.training_checkpoint_weights_only",
+    en="A training checkpoint saved as a dict of state_dicts (model, optimizer, LR scheduler) and the epoch loads with the default `weights_only=True` and resumes the same state.",
+    zh="把模型、优化器、学习率调度器的 `state_dict` 和当前轮次放进一个字典保存的训练检查点，可以用默认的 `weights_only=True` 加载，并恢复出相同的状态。",
+)
+def training_checkpoint_weights_only() -> Observation:
+    model = models.build("mlp", 64 * 1024)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)
+    scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.5)
+    model(models.example_input("mlp", model)).sum().backward()
+    optimizer.step()
+    scheduler.step()
+    buf = io.BytesIO()
+    torch.save({"epoch": 3, "model": model.state_dict(), "optimizer": optimizer.state_dict(),
+                "scheduler": scheduler.state_dict()}, buf)
+    buf.seek(0)
+    loaded = torch.load(buf)  # default weights_only=True
+    fresh = models.build("mlp", 64 * 1024, seed=1)
+    fresh.load_state_dict(loaded["model"])
+    opt2 = torch.optim.AdamW(fresh.parameters(), lr=1e-3)
+    opt2.load_state_dict(loaded["optimizer"])
+    sched2 = torch.optim.lr_scheduler.StepLR(opt2, step_size=1, gamma=0.5)
+    sched2.load_state_dict(loaded["scheduler"])
+    same = (torch.equal(fresh.head.weight, model.head.weight)
+            and opt2.param_groups[0]["lr"] == optimizer.param_groups[0]["lr"]
+            and torch.equal(opt2.state_dict()["state"][0]["exp_avg"], optimizer.state_dict()["state"][0]["exp_avg"]))
+    shown = (f"keys {sorted(loaded)}; epoch {loaded['epoch']}; lr {opt2.param_groups[0]['lr']}; "
+             f"optimizer step {int(opt2.state_dict()['state'][0]['step'])}; state restored: {same}")
+    return Observation(same and loaded["epoch"] == 3, shown)

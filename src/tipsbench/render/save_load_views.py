@@ -24,11 +24,13 @@ FORMATS = ("state_dict", "full", "safetensors")
 # Which save method stands for each format in the size table (same bytes on every target).
 SIZE_METHODS = {"state_dict": "save_state_dict", "full": "save_full", "safetensors": "st_save_model"}
 # Full model vs state_dict, method against method, on the same target.
+# (label key, op, target, full-model method, state_dict method)
 RATIO_PAIRS = (
-    ("save", "file", "save_full", "save_state_dict"),
-    ("save", "fsync", "save_full", "save_state_dict"),
-    ("load", "cached", "load_full", "load_state_dict_into"),
-    ("load", "evicted", "load_full", "load_state_dict_into"),
+    ("save_file", "save", "file", "save_full", "save_state_dict"),
+    ("save_fsync", "save", "fsync", "save_full", "save_state_dict"),
+    ("load_cached", "load", "cached", "load_full", "load_state_dict_into"),
+    ("load_only_cached", "load", "cached", "load_full", "load_state_dict"),
+    ("load_evicted", "load", "evicted", "load_full", "load_state_dict_into"),
 )
 # A ratio this close to 1 is "no meaningful difference" on a shared machine.
 SAME_WITHIN = 0.10
@@ -51,13 +53,14 @@ LABELS: dict[str, dict[str, str]] = {
     "save_fsync": {"en": "save, file + fsync", "zh": "保存，文件 + fsync"},
     "load_cached": {"en": "load, page cache", "zh": "加载，页缓存"},
     "load_evicted": {"en": "load, evicted", "zh": "加载，已逐出缓存"},
+    "load_only_cached": {"en": "torch.load alone, page cache", "zh": "仅 torch.load，页缓存"},
     "ratio_note": {
-        "en": "Median time of `torch.save(model)` / `torch.load(f, weights_only=False)` divided by that of `torch.save(model.state_dict())` / `model.load_state_dict(torch.load(f))`: below 1, the full model is faster.",
-        "zh": "`torch.save(model)` / `torch.load(f, weights_only=False)` 的耗时中位数除以 `torch.save(model.state_dict())` / `model.load_state_dict(torch.load(f))` 的耗时中位数：小于 1 表示整个模型更快。",
+        "en": "Median time of `torch.save(model)` / `torch.load(f, weights_only=False)` divided by that of `torch.save(model.state_dict())` / `model.load_state_dict(torch.load(f))` (“torch.load alone”: divided by `torch.load(f)` of the state_dict, without copying it into a model). Below 1, the full model is faster.",
+        "zh": "`torch.save(model)` / `torch.load(f, weights_only=False)` 的耗时中位数除以 `torch.save(model.state_dict())` / `model.load_state_dict(torch.load(f))` 的耗时中位数（“仅 torch.load”一列除以的是 `state_dict` 的 `torch.load(f)`，不含复制进模型的一步）。小于 1 表示整个模型更快。",
     },
     "summary": {
-        "en": "Across {n} model sizes: saving the full model takes {save} of the state_dict's time (median ratio, file target), loading it {load} (page cache), and its file is {size} the size.",
-        "zh": "在 {n} 个模型尺寸上：保存整个模型的耗时是 `state_dict` 的 {save}（比值中位数，写入文件），加载是 {load}（页缓存），文件大小是 {size}。",
+        "en": "Median over {n} models: saving the whole model takes {save} the time of saving the state_dict ({save_verdict}); loading it takes {load} the time of loading a state_dict into a model ({load_verdict}); its file is {size} the size.",
+        "zh": "{n} 个模型的中位数：保存整个模型的耗时是保存 `state_dict` 的 {save}（{save_verdict}）；加载整个模型的耗时是把 `state_dict` 加载进模型的 {load}（{load_verdict}）；文件大小是 {size}。",
     },
     "verdict_same": {"en": "no meaningful difference (within ±10%)", "zh": "没有实质差别（相差在 ±10% 以内）"},
     "verdict_faster": {"en": "the full model is faster", "zh": "整个模型更快"},
@@ -183,19 +186,19 @@ def verdict(value: float, locale: str) -> str:
 
 def ratio_table(records: Sequence[Record], locale: str) -> str:
     """Full model ÷ state_dict for each model: save and load times per target, and file size."""
-    cols = [(op, target, full, state) for op, target, full, state in RATIO_PAIRS
-            if any(r.extra.get("target") == target and r.variant == full for r in records)]
-    head = "".join(f"<th>{esc(text(f'{op}_{target}', locale))}</th>" for op, target, _, _ in cols)
+    cols = [pair for pair in RATIO_PAIRS
+            if any(r.extra.get("target") == pair[2] and r.variant == pair[3] for r in records)]
+    head = "".join(f"<th>{esc(text(key, locale))}</th>" for key, *_ in cols)
     rows, saves, loads, sizes = [], [], [], []
     for model in _models_in_order(records):
-        values = [ratio(records, model, *col) for col in cols]
+        values = [ratio(records, model, *col[1:]) for col in cols]
         size = size_ratio(records, model)
         if all(v is None for v in values) and size is None:
             continue
-        for (op, target, _, _), v in zip(cols, values, strict=True):
-            if v is not None and (op, target) == ("save", "file"):
+        for (key, *_), v in zip(cols, values, strict=True):
+            if v is not None and key == "save_file":
                 saves.append(v)
-            if v is not None and (op, target) == ("load", "cached"):
+            if v is not None and key == "load_cached":
                 loads.append(v)
         if size is not None:
             sizes.append(size)
@@ -212,8 +215,9 @@ def ratio_table(records: Sequence[Record], locale: str) -> str:
     summary = ""
     if saves and loads and sizes:
         save_m, load_m, size_m = (statistics.median(v) for v in (saves, loads, sizes))
-        summary = (f'<p class="tb-summary">{esc(text("summary", locale, n=len(sizes), save=_ratio_text(save_m), load=_ratio_text(load_m), size=f"{size_m:.4f}×"))} '
-                   f"{esc(verdict(save_m, locale))} / {esc(verdict(load_m, locale))}.</p>")
+        line = text("summary", locale, n=len(sizes), save=_ratio_text(save_m), load=_ratio_text(load_m),
+                    size=f"{size_m:.4f}×", save_verdict=verdict(save_m, locale), load_verdict=verdict(load_m, locale))
+        summary = f'<p class="tb-summary">{esc(line)}</p>'
     return table + note + summary
 
 
