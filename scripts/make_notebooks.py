@@ -1,4 +1,4 @@
-"""Generate and run the site's notebooks: docs/<name>.ipynb and docs/<name>.zh.ipynb.
+"""Generate and run the site's notebooks: docs/<name>-notebook.ipynb and its .zh.ipynb twin.
 
 One source per notebook (below): code cells are shared, Markdown cells carry both
 languages. The English notebook is executed once, and the Chinese one is the same
@@ -21,8 +21,16 @@ from pathlib import Path
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 KERNEL = "python3"
 CELL_TIMEOUT_S = 120
+# docs/tensorboard.md is the page (claims, benchmark table, screenshot); the notebook next
+# to it must not share its name, or MkDocs drops one of the two (same URL).
+NOTEBOOK_SUFFIX = "-notebook"
+# mkdocs-jupyter renders notebook Markdown itself and doesn't rewrite links to .md files,
+# so notebook prose links to the built URL of its page (same relative path in both languages).
 
 
+# Headings in notebook prose carry no `inline code`: mkdocs-jupyter strips code spans from
+# the text it builds the TOC from, so the TOC link would miss the heading's id
+# (tests/test_notebook_pages.py catches it).
 @dataclass(frozen=True)
 class Md:
     """A prose cell, written once per language."""
@@ -60,11 +68,11 @@ print(f"final training loss: {loss.item():.4f}")'''
 
 TENSORBOARD = [
     Md("# TensorBoard, step by step\n\n"
-       "The runnable companion of the [TensorBoard page](tensorboard.md): every output below was produced by "
+       "The runnable companion of the [TensorBoard page](../tensorboard/): every output below was produced by "
        "running this notebook (`python scripts/make_notebooks.py tensorboard`). Install the package first: "
        "`pip install tensorboard`. PyTorch's writer lives in `torch.utils.tensorboard`.",
        "# TensorBoard 分步演示\n\n"
-       "这是 [TensorBoard 页面](tensorboard.md)的可运行版本：下面每个输出都是实际运行本 notebook 得到的"
+       "这是 [TensorBoard 页面](../tensorboard/)的可运行版本：下面每个输出都是实际运行本 notebook 得到的"
        "（`python scripts/make_notebooks.py tensorboard`）。先安装：`pip install tensorboard`。"
        "PyTorch 的写入器在 `torch.utils.tensorboard` 中。"),
     'import tensorboard\nimport torch\n\nprint("torch", torch.__version__, "· tensorboard", tensorboard.__version__)',
@@ -131,10 +139,10 @@ TENSORBOARD = [
     'writer.close()',
     Md("## What one call costs\n\n"
        "A rough, single-process timing of `add_scalar` next to one training step of the model above. "
-       "The [TensorBoard page](tensorboard.md) has the benchmark suite's numbers.",
+       "The [TensorBoard page](../tensorboard/) has the benchmark suite's numbers.",
        "## 一次调用的开销\n\n"
        "在本进程里粗略计时：`add_scalar` 和上面模型的一次训练步各要多久。"
-       "基准测试的正式数字见 [TensorBoard 页面](tensorboard.md)。"),
+       "基准测试的正式数字见 [TensorBoard 页面](../tensorboard/)。"),
     'import timeit\n\n'
     'writer = SummaryWriter(log_dir="runs/cost")\n'
     'def train_step():\n'
@@ -200,10 +208,10 @@ def n_params(model):
 
 SUMMARIES = [
     Md("# Model summaries: torchsummary and torchinfo\n\n"
-       "The runnable companion of the [model summaries page](summaries.md). The same small models go through "
+       "The runnable companion of the [model summaries page](../summaries/). The same small models go through "
        "torchsummary (the seed's tool, last released in 2018) and torchinfo; every output below is real.",
        "# 模型摘要：torchsummary 与 torchinfo\n\n"
-       "这是[模型摘要页面](summaries.md)的可运行版本。同样几个小模型分别交给 torchsummary（原文用的工具，"
+       "这是[模型摘要页面](../summaries/)的可运行版本。同样几个小模型分别交给 torchsummary（原文用的工具，"
        "最后一次发布是 2018 年）和 torchinfo；下面的输出都是实际运行得到的。"),
     'from importlib.metadata import version\n\n'
     'import torch\n'
@@ -263,11 +271,11 @@ SUMMARIES = [
     'summary(Float64Net(), (1000,), device="cpu")\n'
     'stats = torchinfo.summary(Float64Net(), input_size=(1, 1000), verbose=0)\n'
     'print("torchinfo params size:", stats.total_param_bytes, "bytes")',
-    Md("### The `device` argument\n\n"
+    Md("### The device argument\n\n"
        "torchsummary takes only the strings `'cuda'` and `'cpu'`, and defaults to `'cuda'`. The seed passes a "
        "`torch.device`, which fails at once; the default quietly falls back to CPU inputs when there is no "
        "CUDA (as on the machine that ran this notebook).",
-       "### `device` 参数\n\n"
+       "### device 参数\n\n"
        "torchsummary 只接受字符串 `'cuda'` 或 `'cpu'`，默认是 `'cuda'`。原文传入的是 `torch.device`，会直接报错；"
        "没有 CUDA 时（运行本 notebook 的机器就是这样），默认值会悄悄改用 CPU 输入。"),
     'try:\n'
@@ -332,7 +340,7 @@ def make(name: str) -> list[Path]:
         executed = execute(build(cells, "en"), Path(tmp))
     written = []
     for locale, suffix in (("en", ".ipynb"), ("zh", ".zh.ipynb")):
-        path = DOCS / f"{name}{suffix}"
+        path = DOCS / f"{name}{NOTEBOOK_SUFFIX}{suffix}"
         nbformat.write(translate(executed, cells, locale), path)
         written.append(path)
     return written

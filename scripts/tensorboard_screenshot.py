@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import socket
 import subprocess
 import sys
@@ -22,6 +23,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "docs" / "assets" / "tensorboard-scalars.png"
+# With fallback_to_default: false, mkdocs-static-i18n gives the zh build only assets with
+# its own suffix (an unsuffixed image is an "en" asset and is dropped), so the Chinese
+# page needs its own copy. TensorBoard's UI has no Chinese, so it is the same picture.
+LOCALIZED_COPIES = ("zh",)
 WINDOW = "1280,860"
 STARTUP_TIMEOUT_S = 60
 # Time the page's JavaScript gets to load the runs and draw the charts before capture.
@@ -90,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
             runs = wait_for_runs(port, server)
             args.out.parent.mkdir(parents=True, exist_ok=True)
             capture(args.chromium, f"http://127.0.0.1:{port}/#scalars", args.out)
+            for locale in LOCALIZED_COPIES:
+                shutil.copyfile(args.out, args.out.with_suffix(f".{locale}{args.out.suffix}"))
         finally:
             server.terminate()
             try:

@@ -27,7 +27,7 @@ NAMES = sorted(MAKE.NOTEBOOKS)
 
 
 def _load(name: str, suffix: str) -> dict:
-    path = ROOT / "docs" / f"{name}{suffix}"
+    path = ROOT / "docs" / f"{name}{MAKE.NOTEBOOK_SUFFIX}{suffix}"
     return json.loads(path.read_text(encoding="utf-8"))
 
 

@@ -50,3 +50,13 @@ def test_zh_uses_full_width_parentheses():
     """Chinese tables put the IQR in full-width parentheses."""
     html = logging_cost(_ctx("zh", _run(_record("train_step", 1e-3, "step"))), {})
     assert "（" in html and " (" not in html
+
+
+def test_checked_on_names_the_installed_torch():
+    """The checked-on line shows the torch that is importing it, in both languages."""
+    import torch
+
+    from tipsbench.render.tips_views import checked_on
+
+    assert torch.__version__ in checked_on(_ctx("en"), {})
+    assert "构建本页" in checked_on(_ctx("zh"), {})

@@ -60,3 +60,15 @@ def _row(locale: str, code: object, median_s: float, iqr_s: float, share: str, n
     spread = f"{fmt.duration(median_s)}{left}{fmt.duration(iqr_s)}{right}"
     return (f"<tr><td>{label}</td><td>{esc(spread)}</td>"
             f"<td>{esc(share)}</td></tr>")
+
+
+CHECKED_ON = {"en": "Verdicts checked on {versions}, the versions that built this page.",
+              "zh": "以上结论在 {versions} 上检查，也就是构建本页所用的版本。"}
+
+
+@renderer("checked-on")
+def checked_on(ctx: PageContext, args: dict) -> str:
+    """The torch and numpy versions the page's claims were checked with at build time."""
+    from tipsbench.render.common import versions
+
+    return f'<p class="tb-provenance">{esc(CHECKED_ON[ctx.locale].format(versions=versions()))}</p>'
