@@ -47,9 +47,9 @@ DEVICE = "cuda" if torch.cuda.is_available() else "cpu"
 # 512 MiB fsync cases outgrow the full profile's five minutes.
 MIN_ROUNDS = 3
 MAX_ROUNDS = 40
-# This suite has ~180 (quick) to ~370 (full) cases: half the shared per-benchmark budget
+# This suite has ~180 (quick) to ~370 (full) cases: a third of the shared per-benchmark budget
 # keeps it inside its time box; every round is a whole save or load, so rounds stay long.
-BUDGET_SCALE = 0.5
+BUDGET_SCALE = 0.35
 # Source model, a second model to load into, the loaded copy, and the file in the page cache.
 RAM_COPIES = 4
 # Ceilings: buffers large enough to hide per-call costs, small enough for a quick run.

@@ -1,0 +1,120 @@
+"""Save & load views: size overhead, full vs state_dict ratios and charts, from fake records."""
+
+from __future__ import annotations
+
+import pytest
+
+from tipsbench.render import save_load_views as views
+from tipsbench.render.registry import MarkerError, PageContext, render_markers
+from tipsbench.results import Record, Run
+
+PARAM = 1_000_000
+
+
+def rec(variant: str, op: str, target: str, median_s: float, file_bytes: int = PARAM + 1000,
+        model: str = "mlp", shares: bool = False, code: str | None = None) -> Record:
+    extra = {"tip": "save_load", "variant": variant, "op": op, "target": target, "model": model,
+             "model_size": 1 << 20, "param_bytes": PARAM, "file_bytes": file_bytes, "bytes": PARAM,
+             "code": code or f"{variant}()", "shares_memory": shares}
+    return Record(tip="save_load", variant=variant, dtype="float32", nbytes=PARAM, median_s=median_s,
+                  iqr_s=median_s / 10, rounds=5, iterations=1, name=f"test[{variant}-{target}]", extra=extra)
+
+
+RECORDS = [
+    rec("save_full", "save", "file", 0.012, file_bytes=PARAM + 6000),
+    rec("save_state_dict", "save", "file", 0.010, file_bytes=PARAM + 4000),
+    rec("st_save_model", "save", "file", 0.008, file_bytes=PARAM + 800),
+    rec("save_full", "save", "fsync", 0.030),
+    rec("save_state_dict", "save", "fsync", 0.030),
+    rec("load_full", "load", "cached", 0.005),
+    rec("load_state_dict_into", "load", "cached", 0.010),
+    rec("load_state_dict", "load", "cached", 0.004),
+    rec("load_mmap", "load", "cached", 0.0001, shares=True, code="<b>torch.load(f, mmap=True)</b>"),
+]
+
+
+def ctx(locale: str = "en", records=RECORDS, warnings=None) -> PageContext:
+    run = Run(path="/r/m_2026.json", datetime="2026-11-29T00:00:00", records=tuple(records),
+              machine={"key": "m", "profile": "quick", "torch": {"version": "2.13.0"},
+                       "cpu": {"model": "Test CPU"},
+                       "ceilings": {"page_cache_read_bytes_per_s": 5e9, "fsync_write_bytes_per_s": 1e9}})
+    return PageContext(locale, "save-load.md", (run,), (warnings.append if warnings is not None else print))
+
+
+class TestSizes:
+    def test_overhead_over_param_bytes(self):
+        """Each format's cell shows its file bytes and what it adds over the parameter bytes."""
+        html = views.size_table(RECORDS, "en")
+        assert "1,006,000<br><small>(+6,000 · +0.60%)</small>" in html  # full model
+        assert "1,004,000<br><small>(+4,000 · +0.40%)</small>" in html  # state_dict
+        assert "(+800 · +0.08%)" in html  # safetensors
+        assert html.index("state_dict") < html.index("full model") < html.index("safetensors")
+
+    def test_zh_headers(self):
+        """The Chinese table uses the glossary's words, not English ones."""
+        html = views.size_table(RECORDS, "zh")
+        assert "整个模型" in html and "参数字节数" in html and "full model" not in html
+
+
+class TestRatios:
+    def test_ratio_values(self):
+        """Full ÷ state_dict: save 1.20×, fsync 1.00×, load 0.50×, torch.load alone 1.25×, size 1.0020×."""
+        html = views.ratio_table(RECORDS, "en")
+        for expected in ("1.20×", "1.00×", "0.50×", "1.25×", "1.0020×"):
+            assert expected in html
+
+    def test_missing_evicted_column_is_dropped(self):
+        """A target with no records (evicted here) gets no column."""
+        assert "load, evicted" not in views.ratio_table(RECORDS, "en")
+
+    def test_summary_verdicts_follow_the_data(self):
+        """The summary calls 1.20× 'slower' and 0.50× 'faster', and a 1.05× ratio 'no meaningful difference'."""
+        html = views.ratio_table(RECORDS, "en")
+        assert "the full model is slower" in html and "the full model is faster" in html
+        assert views.verdict(1.05, "en").startswith("no meaningful difference")
+        assert views.verdict(1.05, "zh").startswith("没有实质差别")
+
+    def test_ratio_ignores_mismatched_op(self):
+        """ratio() returns None when a method is missing for that target."""
+        assert views.ratio(RECORDS, ("mlp", 1 << 20), "load", "evicted", "load_full", "load_state_dict_into") is None
+
+
+class TestMarkers:
+    @pytest.mark.parametrize("locale", ["en", "zh"])
+    def test_markers_render_and_escape(self, locale):
+        """All three markers render in both languages with the run's provenance line."""
+        out = render_markers("<!-- tipsbench:saveload-ratios -->\n\n<!-- tipsbench:saveload-sizes -->\n\n"
+                             "<!-- tipsbench:saveload-chart op=load model=mlp target=cached "
+                             "ceiling=page_cache_read_bytes_per_s -->", ctx(locale))
+        assert "tipsbench:" not in out
+        assert out.count("Test CPU") == 3
+        assert "<svg" in out
+
+    def test_chart_skips_lazy_and_escapes(self):
+        """The chart has no series for a lazy 'open' record, and codes are escaped in the SVG legend."""
+        series = views.chart_series(RECORDS, "load", "cached", "mlp")
+        names = {s.name for s in series}
+        assert "<b>torch.load(f, mmap=True)</b>" not in names
+        assert {"load_full()", "load_state_dict_into()", "load_state_dict()"} == names
+
+    def test_bad_chart_argument_warns(self):
+        """An unknown op or ceiling becomes a build warning naming the choices, not a crash."""
+        seen: list[str] = []
+        render_markers("<!-- tipsbench:saveload-chart op=copy model=mlp target=cached -->", ctx(warnings=seen))
+        render_markers("<!-- tipsbench:saveload-chart op=load model=mlp target=cached ceiling=nope -->", ctx(warnings=seen))
+        assert "op= must be one of save, load" in seen[0]
+        assert "ceiling= must be one of" in seen[1]
+        with pytest.raises(MarkerError):
+            views.chart(ctx(), {"op": "load", "target": "cached"})
+
+    @pytest.mark.parametrize("locale", ["en", "zh"])
+    def test_no_results(self, locale):
+        """With no save_load records each view says how to produce them, in the page's language."""
+        out = views.ratios(ctx(locale, records=[]), {})
+        assert "pytest benchmarks/test_save_load.py" in out
+        assert ("还没有" in out) == (locale == "zh")
+
+    def test_every_label_in_both_languages(self):
+        """Every label has a non-empty English and Chinese text."""
+        for key, value in views.LABELS.items():
+            assert value["en"].strip() and value["zh"].strip(), key
