@@ -36,12 +36,12 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
         directory = results_dir(self.config.results_dir)
         self.directory = directory if directory.is_absolute() else base_dir / directory
         if not self.directory.is_dir():
-            self._warn(f"tipsbench: results directory {self.directory} does not exist; pages show no results")
+            self._warn(f"results directory {self.directory} does not exist; pages show no results")
             self.runs = ()
             return config
         runs, errors = load_dir(self.directory)
         for error in errors:
-            self._warn(f"tipsbench: skipped bad results file {error}")
+            self._warn(f"skipped bad results file {error}")
         self.runs = tuple(runs)
         return config
 
