@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import numpy as np
-import pytest
 import torch
 
 from tipsbench.claims import Observation, all_claims, numpy_claims

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from tipsbench.cases import KiB, MiB, Case, size_grid
+from tipsbench.cases import Case, KiB, MiB, size_grid
 
 TIP = "numpy"
 NUMPY_TO_TORCH = "numpy_to_torch"

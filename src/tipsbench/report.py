@@ -51,7 +51,7 @@ def render(run: Run) -> str:
     if ceilings:
         lines.append("ceilings: " + ", ".join(ceilings))
     for index, r in enumerate(rows):
-        lines.append("  ".join(cell.rjust(w) if i >= 3 else cell.ljust(w) for i, (cell, w) in enumerate(zip(r, widths))).rstrip())
+        lines.append("  ".join(cell.rjust(w) if i >= 3 else cell.ljust(w) for i, (cell, w) in enumerate(zip(r, widths, strict=False))).rstrip())
         if index == 0:
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines)

@@ -68,7 +68,8 @@ def run(benchmark, fn: Callable[..., object], args: tuple, budget_s: float):
     Under ``--benchmark-disable`` (plain ``pytest``) the call runs once, untimed.
     """
     if benchmark.disabled:
-        return fn(*args)
+        # pedantic runs it once, untimed, and marks the fixture used (no warning).
+        return benchmark.pedantic(fn, args=args)
     p = plan(fn, args, budget_s)
     return benchmark.pedantic(fn, args=args, iterations=p.iterations, rounds=p.rounds,
                               warmup_rounds=p.warmup_rounds)

@@ -275,7 +275,7 @@ def readonly_shares_and_warns() -> Observation:
     if child.returncode != 0 or len(lines) != len(_READONLY_CALLS):
         return Observation(False, "\n".join(lines + child.stderr.strip().splitlines()[-1:]))
     holds = True
-    for call, line in zip(_READONLY_CALLS, lines):
+    for call, line in zip(_READONLY_CALLS, lines, strict=False):
         expect_share = call != "torch.tensor(a)"
         shared, warned = "→ shares;" in line, "no warning" not in line
         once = "warns again" not in line

@@ -48,7 +48,7 @@ def throughput_chart(series: Sequence[Series], *, title: str, x_label: str, y_la
         fig, ax = plt.subplots(figsize=(7.5, 4.2))
         try:
             for index, s in enumerate(series):
-                xs, ys = zip(*sorted(s.points)) if s.points else ((), ())
+                xs, ys = zip(*sorted(s.points), strict=False) if s.points else ((), ())
                 ax.plot(xs, [y / 1e9 for y in ys], marker="o", markersize=3.5, linewidth=1.6,
                         color=PALETTE[index % len(PALETTE)], label=s.name)
             for name, x in marks:
