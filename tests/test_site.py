@@ -81,6 +81,8 @@ class TestSite:
             loaded = re.findall(r'<(?:script|img|iframe)[^>]+src="(https?://[^"]+)"', html)
             loaded += re.findall(r'<link[^>]+rel="(?:stylesheet|preload|preconnect|icon)"[^>]+href="(https?://[^"]+)"', html)
             assert not loaded, f"{html_file} loads {loaded}"
+            # Material's repository widget fetches facts from api.github.com at run time.
+            assert 'data-md-component="source"' not in html, html_file
 
     def test_language_switcher_goes_to_the_same_page(self, site):
         """The switcher on an English page links to that page's Chinese twin, and back."""
