@@ -11,6 +11,7 @@ from __future__ import annotations
 import statistics
 import time
 
+import numpy as np
 import pytest
 import torch
 
@@ -42,13 +43,16 @@ def measure_memcpy(nbytes: int, repeats: int = MEMCPY_REPEATS) -> dict:
     """Warm copy bandwidth in payload bytes/s: a DRAM-sized copy into a touched buffer.
 
     Both buffers are written before timing, so no page is faulted in during it, and
-    torch's copy uses all its intra-op threads. We report the median of the repeats
-    (benchmarks report medians too: like compares with like) and keep the best and
-    worst, because this number is noisy on shared machines.
+    torch's copy uses all its intra-op threads. The buffers are allocated by NumPy:
+    with transparent huge pages in "madvise" mode NumPy asks for huge pages and torch's
+    allocator doesn't, and on one 2-core VM that alone made the copy ~15% faster (fewer
+    TLB misses) — a ceiling must be the fastest copy, not a typical one. We report the
+    median of the repeats (benchmarks report medians: like compares with like) and keep
+    the best and worst, because this number is noisy on shared machines.
     """
     count = nbytes // 4
-    src = torch.ones(count, dtype=torch.float32)
-    dst = torch.zeros(count, dtype=torch.float32)
+    src = torch.from_numpy(np.ones(count, dtype=np.float32))
+    dst = torch.from_numpy(np.zeros(count, dtype=np.float32))
     dst.copy_(src)  # warm-up: touch every page of both buffers
     times = []
     for _ in range(repeats):
@@ -64,3 +68,14 @@ def measure_memcpy(nbytes: int, repeats: int = MEMCPY_REPEATS) -> dict:
         "repeats": repeats,
         "threads": torch.get_num_threads(),
     }
+
+
+def best_phase(phases: list[dict]) -> dict:
+    """Of several measurements spread over a run, the one with the highest median.
+
+    A shared machine has slow minutes; measuring at the start and at the end of the
+    suite and keeping the faster phase keeps one slow minute from becoming the ceiling.
+    """
+    best = dict(max(phases, key=lambda phase: phase["median"]))
+    best["phase_medians"] = [phase["median"] for phase in phases]
+    return best
