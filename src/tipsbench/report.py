@@ -29,8 +29,11 @@ def row(record: Record, run: Run) -> tuple[str, ...]:
     rate = record.bytes_per_s
     ceiling = ceiling_for(record, run)
     memory = {True: "shares", False: "copies"}.get(record.shares_memory, "")
+    # Suites that measure one call on several models or targets say which in extra_info.
+    where = [str(record.extra[k]) for k in ("model", "target", "device") if record.extra.get(k)]
+    variant = str(record.extra.get("code") or record.variant) + (f" [{', '.join(where)}]" if where else "")
     return (
-        clean(record.tip), clean(record.extra.get("code") or record.variant), clean(record.dtype),
+        clean(record.tip), clean(variant), clean(record.dtype),
         fmt.size(record.nbytes), fmt.duration(record.median_s),
         fmt.rate(rate) if rate else "—",
         fmt.percent(rate / ceiling) if rate and ceiling else "—",
