@@ -30,7 +30,7 @@ def row(record: Record, run: Run) -> tuple[str, ...]:
     ceiling = ceiling_for(record, run)
     memory = {True: "shares", False: "copies"}.get(record.shares_memory, "")
     # Suites that measure one call on several models or targets say which in extra_info.
-    where = [str(record.extra[k]) for k in ("model", "target", "device") if record.extra.get(k)]
+    where = [str(record.extra[k]) for k in ("model", "target", "device") if record.extra.get(k) not in (None, "", "cpu")]
     variant = str(record.extra.get("code") or record.variant) + (f" [{', '.join(where)}]" if where else "")
     return (
         clean(record.tip), clean(variant), clean(record.dtype),

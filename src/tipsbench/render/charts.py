@@ -85,5 +85,10 @@ def _inline(svg: str, chart_id: str) -> str:
     # Let the page's font stack (with CJK fallbacks) draw the text.
     svg = re.sub(r"font-family:[^;\"]*", "font-family:inherit", svg)
     svg = re.sub(r"font: ([\d.]+px) '[^']*'", r"font-size: \1; font-family: inherit", svg)
+    # matplotlib names elements "figure_1", "axes_1"…: prefix every id and reference so
+    # several charts on one page keep unique ids and each <use> finds its own marker.
+    svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{chart_id}-{m.group(1)}"', svg)
+    svg = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{chart_id}-{m.group(1)}"', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{chart_id}-{m.group(1)})", svg)
     svg = re.sub(r'<svg ', f'<svg class="tb-chart" role="img" aria-label="{chart_id}" ', svg, count=1)
     return svg
