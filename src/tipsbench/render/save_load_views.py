@@ -63,7 +63,7 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Median over {n} models: saving the whole model takes {save} the time of saving the state_dict ({save_verdict}); loading it takes {load} the time of loading a state_dict into a model ({load_verdict}); its file is {size} the size.",
         "zh": "{n} 个模型的中位数：保存整个模型的耗时是保存 `state_dict` 的 {save}（{save_verdict}）；加载整个模型的耗时是把 `state_dict` 加载进模型的 {load}（{load_verdict}）；文件大小是 {size}。",
     },
-    "verdict_same": {"en": "no meaningful difference (within ±10%)", "zh": "没有实质差别（相差在 ±10% 以内）"},
+    "verdict_same": {"en": "no meaningful difference: within ±10%", "zh": "没有实质差别：相差在 ±10% 以内"},
     "verdict_faster": {"en": "the full model is faster", "zh": "整个模型更快"},
     "verdict_slower": {"en": "the full model is slower", "zh": "整个模型更慢"},
     "chart_title": {"en": "{op} throughput vs model size ({model}, {target})",
