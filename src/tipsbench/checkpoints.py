@@ -26,6 +26,8 @@ from pathlib import Path
 
 import torch
 
+from tipsbench.errors import FileProblem, open_problem
+
 ZIP_MAGIC = b"PK\x03\x04"
 # The legacy (pre-1.6) format starts with a pickled magic number: protocol 2 marker.
 LEGACY_MAGIC = b"\x80\x02"
@@ -36,13 +38,8 @@ FORMATS = ("zip", "legacy", "safetensors", "unknown")
 DISK_HEADROOM_BYTES = 1 << 30
 
 
-class CheckpointError(ValueError):
+class CheckpointError(FileProblem):
     """A checkpoint that can't be used; the message is one line naming the file."""
-
-    def __init__(self, path: os.PathLike | str, problem: str):
-        self.path = str(path)
-        self.problem = problem
-        super().__init__(f"{path}: {problem}")
 
 
 def _one_line(exc: BaseException, limit: int = 300) -> str:
@@ -59,12 +56,8 @@ def detect_format(path: os.PathLike | str) -> str:
     try:
         with path.open("rb") as fh:
             head = fh.read(9)
-    except FileNotFoundError:
-        raise CheckpointError(path, "no such file") from None
-    except IsADirectoryError:
-        raise CheckpointError(path, "is a directory, not a checkpoint") from None
     except OSError as exc:
-        raise CheckpointError(path, f"cannot be read ({exc.strerror})") from None
+        raise CheckpointError(path, open_problem(exc, "a checkpoint")) from None
     if head.startswith(ZIP_MAGIC):
         return "zip"
     if len(head) >= 9:

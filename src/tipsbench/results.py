@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from tipsbench.errors import FileProblem, open_problem
+
 # Results format history:
 # 1 - (tipsbench 0.1, 2026-11) machine_info.tipsbench {format, profile, key, cpu, caches,
 #     ram_bytes, torch, numpy, accelerators, accelerators_checked, ceilings}; each
@@ -28,13 +30,8 @@ KEPT_STATS = ("min", "max", "mean", "stddev", "rounds", "median", "iqr", "q1", "
               "ops", "total", "iterations")
 
 
-class ResultsError(ValueError):
+class ResultsError(FileProblem):
     """A results file that can't be used: the message is one line naming the file."""
-
-    def __init__(self, path: Path | str, problem: str):
-        self.path = str(path)
-        self.problem = problem
-        super().__init__(f"{path}: {problem}")
 
 
 @dataclass(frozen=True)
@@ -104,14 +101,10 @@ def load_run(path: Path | str) -> Run:
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ResultsError(path, "no such file") from None
-    except IsADirectoryError:
-        raise ResultsError(path, "is a directory, not a results file") from None
     except UnicodeDecodeError as exc:
         raise ResultsError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except OSError as exc:
-        raise ResultsError(path, f"cannot be read ({exc.strerror})") from None
+        raise ResultsError(path, open_problem(exc, "a results file")) from None
     if not text.strip():
         raise ResultsError(path, "is empty")
     try:
