@@ -120,3 +120,20 @@ class TestNewestPerMachine:
         assert [r.key for r in chosen] == ["amd-epyc_2t", "other"]
         assert chosen[0].datetime == "2026-01-01"
         assert results.newest_per_machine([quick_new], "save_load") == []
+
+
+class TestNumbers:
+    @pytest.mark.parametrize("value, expected", [(3, 3.0), (2.5, 2.5), (True, None), ("7", None),
+                                                 (float("nan"), None), (None, None)])
+    def test_number_accepts_only_finite_numbers(self, value, expected):
+        """Values from a stranger's file are numbers only when they really are."""
+        assert results.number(value) == expected
+
+    def test_malformed_ceilings_are_absent(self, golden_run):
+        """A ceiling that is a string, a bool, zero or the details object reads as missing."""
+        from dataclasses import replace
+
+        odd = {"a": "fast", "b": True, "c": 0, "d": 5e9, "details": {"d": {"best": 6e9}}}
+        run = replace(golden_run, machine={**golden_run.machine, "ceilings": odd})
+        assert [run.ceiling(k) for k in ("a", "b", "c", "d", "details", None)] == [None, None, None, 5e9, None, None]
+        assert run.ceiling_details("d") == {"best": 6e9} and run.ceiling_details("a") == {}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 from tipsbench.render import fmt
 from tipsbench.results import Record, Run
@@ -17,17 +16,9 @@ def clean(text: object) -> str:
     return CONTROL.sub("?", str(text))
 
 
-def ceiling_for(record: Record, run: Run) -> float | None:
-    name = record.extra.get("ceiling")
-    value = run.ceilings.get(name) if isinstance(name, str) else None
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
-        return float(value)
-    return None
-
-
 def row(record: Record, run: Run) -> tuple[str, ...]:
     rate = record.bytes_per_s
-    ceiling = ceiling_for(record, run)
+    ceiling = run.ceiling(record.extra.get("ceiling"))
     memory = {True: "shares", False: "copies"}.get(record.shares_memory, "")
     # Suites that measure one call on several models or targets say which in extra_info.
     where = [str(record.extra[k]) for k in ("model", "target", "device") if record.extra.get(k) not in (None, "", "cpu")]
@@ -46,8 +37,7 @@ def render(run: Run) -> str:
     m = run.machine
     cpu = m.get("cpu", {}).get("model", "?") if isinstance(m.get("cpu"), dict) else "?"
     header = clean(f"{run.path}: {cpu} · torch {run.torch_version} · {run.datetime} · profile {run.profile}")
-    ceilings = [f"{clean(k)} {fmt.rate(v)}" for k, v in sorted(run.ceilings.items())
-                if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    ceilings = [f"{clean(name)} {fmt.rate(run.ceiling(name))}" for name in sorted(run.ceilings) if run.ceiling(name)]
     rows = [COLUMNS] + [row(r, run) for r in run.records]
     widths = [max(len(r[i]) for r in rows) for i in range(len(COLUMNS))]
     lines = [header]
@@ -58,7 +48,3 @@ def render(run: Run) -> str:
         if index == 0:
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines)
-
-
-def render_all(runs: Sequence[Run]) -> str:
-    return "\n\n".join(render(run) for run in runs)

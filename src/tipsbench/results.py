@@ -77,7 +77,19 @@ class Run:
 
     @property
     def ceilings(self) -> dict:
-        return self.machine.get("ceilings", {}) or {}
+        value = self.machine.get("ceilings")
+        return value if isinstance(value, dict) else {}
+
+    def ceiling(self, name: object) -> float | None:
+        """A ceiling the run recorded (bytes/s), or None if absent, malformed or not positive."""
+        value = number(self.ceilings.get(name)) if isinstance(name, str) and name != "details" else None
+        return value if value is not None and value > 0 else None
+
+    def ceiling_details(self, name: str) -> dict:
+        """How a ceiling was measured, as the run recorded it ({} when it didn't)."""
+        details = self.ceilings.get("details")
+        found = details.get(name) if isinstance(details, dict) else None
+        return found if isinstance(found, dict) else {}
 
     @property
     def torch_version(self) -> str:
@@ -172,8 +184,16 @@ def _need(obj: dict, key: str, kind: type, path, where: str):
     return value
 
 
+def number(value: object) -> float | None:
+    """A finite number from an untrusted file as a float; None for anything else
+    (bools, strings, NaN, missing). Every renderer reads results numbers through this."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    return None
+
+
 def _is_number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    return number(value) is not None
 
 
 def _kind(value) -> str:

@@ -14,7 +14,7 @@ from tipsbench.render.charts import Series, throughput_chart
 from tipsbench.render.fmt import esc
 from tipsbench.render.registry import MarkerError, PageContext, renderer, require
 from tipsbench.render.tables import results_table, row_label
-from tipsbench.results import Record, Run, newest_per_machine
+from tipsbench.results import Record, Run, newest_per_machine, number
 
 # Claims are checked once per build, not once per language.
 _OBSERVED: dict[str, claims.Observation] = {}
@@ -88,11 +88,7 @@ def machine_parts(ctx: PageContext, run: Run) -> str:
 
 
 def ceiling_of(run: Run, args: dict) -> float | None:
-    name = args.get("ceiling")
-    if not name:
-        return None
-    value = run.ceilings.get(name)
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0 else None
+    return run.ceiling(args.get("ceiling"))
 
 
 def _no_results(ctx: PageContext) -> str:
@@ -165,12 +161,12 @@ def ceilings_table(ctx: PageContext, args: dict) -> str:
     """Each machine's measured ceilings (numbers only; details in the tooltip)."""
     rows = []
     for run in sorted(ctx.runs, key=lambda r: (r.key, r.datetime)):
-        for name, value in sorted(run.ceilings.items()):
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                detail = run.ceilings.get("details", {}).get(name, {})
-                rng = ""
-                if isinstance(detail, dict) and all(isinstance(detail.get(k), (int, float)) for k in ("worst", "best")):
-                    rng = f"{fmt.rate(detail['worst'])} – {fmt.rate(detail['best'])}"
+        for name in sorted(run.ceilings):
+            value = run.ceiling(name)
+            if value is not None:
+                detail = run.ceiling_details(name)
+                worst, best = number(detail.get("worst")), number(detail.get("best"))
+                rng = f"{fmt.rate(worst)} – {fmt.rate(best)}" if worst and best else ""
                 rows.append(f"<tr><td>{esc(run.machine.get('cpu', {}).get('model', '?'))}</td>"
                             f"<td><code>{esc(name)}</code></td><td>{fmt.rate(value)}</td>"
                             f"<td>{esc(rng)}</td><td><code>{esc(run.path.rsplit('/', 1)[-1])}</code></td></tr>")

@@ -20,7 +20,7 @@ from tipsbench.render.common import machine_line
 from tipsbench.render.fmt import esc
 from tipsbench.render.registry import MarkerError, PageContext, renderer, require
 from tipsbench.render.tables import results_table
-from tipsbench.results import Record, Run, newest_per_machine
+from tipsbench.results import Record, Run, newest_per_machine, number
 
 DIRECTIONS = (transfer.H2D, transfer.D2H, transfer.D2D, transfer.PIN)
 CONTRIBUTE_COMMAND = "bash scripts/gpu_run.sh"
@@ -79,13 +79,12 @@ def by_device(run: Run) -> Iterator[tuple[str, list[Record]]]:
 
 def ceiling_for(run: Run, direction: str, device_label: str) -> tuple[float | None, dict]:
     """The run's recorded ceiling of `direction` for this device, and its details."""
-    details_all = run.ceilings.get("details", {}) if isinstance(run.ceilings.get("details"), dict) else {}
-    for name, value in run.ceilings.items():
-        if name == "details" or not name.startswith(transfer.ceiling_key(direction)):
+    for name in run.ceilings:
+        if not name.startswith(transfer.ceiling_key(direction)):
             continue
-        details = details_all.get(name, {}) if isinstance(details_all.get(name), dict) else {}
-        if details.get("device") == device_label and isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
-            return float(value), details
+        value, details = run.ceiling(name), run.ceiling_details(name)
+        if value and details.get("device") == device_label:
+            return value, details
     return None, {}
 
 
@@ -93,9 +92,9 @@ def link_figure(run: Run, device_label: str) -> tuple[str, float] | None:
     """(link label, theoretical bytes/s per direction) as the run recorded it, if known."""
     for direction in (transfer.H2D, transfer.D2H):
         _, details = ceiling_for(run, direction, device_label)
-        rate = details.get("link_bytes_per_s")
-        if isinstance(rate, (int, float)) and not isinstance(rate, bool) and rate > 0:
-            return str(details.get("link", "?")), float(rate)
+        rate = number(details.get("link_bytes_per_s"))
+        if rate and rate > 0:
+            return str(details.get("link", "?")), rate
     return None
 
 

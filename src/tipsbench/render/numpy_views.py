@@ -4,11 +4,12 @@ check of our timing against torch.utils.benchmark.Timer."""
 from __future__ import annotations
 
 from tipsbench import numpy_tensor
+from tipsbench.ceilings import MEMCPY
 from tipsbench.render import fmt
 from tipsbench.render.common import machine_line
 from tipsbench.render.fmt import esc
 from tipsbench.render.registry import PageContext, renderer
-from tipsbench.results import Record, Run, newest_per_machine
+from tipsbench.results import Record, Run, newest_per_machine, number
 
 HEADLINE_DTYPE = "float32"
 TEXT = {
@@ -52,8 +53,8 @@ def _findings(ctx: PageContext, run: Run) -> list[str]:
     if copy and warm and copy.bytes_per_s and warm.bytes_per_s:
         found.append(TEXT["fresh_vs_warm"][ctx.locale].format(
             size=esc(size), fresh=fmt.rate(copy.bytes_per_s), warm=fmt.rate(warm.bytes_per_s)))
-    ceiling = run.ceilings.get("memcpy_bytes_per_s")
-    if isinstance(ceiling, (int, float)) and ceiling > 0:
+    ceiling = run.ceiling(MEMCPY)
+    if ceiling:
         found.append(TEXT["ceiling"][ctx.locale].format(ceiling=fmt.rate(ceiling)))
     return found
 
@@ -78,8 +79,8 @@ def fidelity(ctx: PageContext, args: dict) -> str:
     for run in newest_per_machine(ctx.runs, numpy_tensor.TIP):
         rows = []
         for r in sorted(run.for_tip(numpy_tensor.TIP), key=lambda r: (r.dtype, r.nbytes)):
-            reference = r.extra.get("timer_median_s")
-            if not isinstance(reference, (int, float)) or isinstance(reference, bool) or reference <= 0:
+            reference = number(r.extra.get("timer_median_s"))
+            if not reference or reference <= 0:
                 continue
             rows.append(f"<tr><td>{esc(fmt.size(r.nbytes))} {esc(r.dtype)}</td><td>{fmt.duration(r.median_s)}</td>"
                         f"<td>{fmt.duration(reference)}</td><td>{r.median_s / reference:.2f}</td></tr>")

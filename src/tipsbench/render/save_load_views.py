@@ -18,7 +18,7 @@ from tipsbench.render.charts import Series, throughput_chart
 from tipsbench.render.common import machine_line
 from tipsbench.render.fmt import esc
 from tipsbench.render.registry import MarkerError, PageContext, renderer
-from tipsbench.results import Record, Run, newest_per_machine
+from tipsbench.results import Record, Run, newest_per_machine, number
 
 TIP = "save_load"
 FORMATS = ("state_dict", "full", "safetensors")
@@ -110,7 +110,8 @@ def _empty(ctx: PageContext) -> str:
 
 
 def _int(value: object) -> int | None:
-    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0 else None
+    found = number(value)
+    return int(found) if found is not None and found >= 0 else None
 
 
 def _model_key(record: Record) -> tuple[str, int]:
@@ -277,8 +278,8 @@ def chart(ctx: PageContext, args: dict) -> str:
         if not series:
             continue
         ceiling_name = args.get("ceiling")
-        value = run.ceilings.get(ceiling_name) if ceiling_name else None
-        ceiling = (text(f"ceiling_{ceiling_name}", ctx.locale), float(value)) if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0 else None
+        value = run.ceiling(ceiling_name)
+        ceiling = (text(f"ceiling_{ceiling_name}", ctx.locale), value) if value else None
         svg = throughput_chart(
             series,
             title=text("chart_title", ctx.locale, op=text(f"op_{op}", ctx.locale), model=model,
