@@ -90,6 +90,11 @@ class TestMarkers:
         """With no runs, a table says so in the page's language."""
         out = render_markers("<!-- tipsbench:table tip=numpy -->", PageContext(locale, "p.md", (), print))
         assert text in out
+        assert "<code>tipsbench run</code>" in out and "`" not in out  # commands render as code
+
+    def test_code_spans_escape_first(self):
+        """Backticks become <code>, and markup inside them is still escaped."""
+        assert fmt.code_spans("run `<b>x</b>` now") == "run <code>&lt;b&gt;x&lt;/b&gt;</code> now"
 
     def test_machine_line_escapes_cpu_name(self, data_dir):
         """A hostile CPU name in machine_info is escaped in the provenance line."""

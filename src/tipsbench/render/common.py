@@ -3,15 +3,13 @@ where the numbers come from."""
 
 from __future__ import annotations
 
-import re
-
 import numpy
 import torch
 
 from tipsbench import claims
 from tipsbench.render import fmt
 from tipsbench.render.charts import Series, throughput_chart
-from tipsbench.render.fmt import esc
+from tipsbench.render.fmt import code_spans, esc
 from tipsbench.render.registry import MarkerError, PageContext, renderer, require
 from tipsbench.render.tables import results_table, row_label
 from tipsbench.results import Record, Run, newest_per_machine, number
@@ -28,11 +26,6 @@ def observe(claim_id: str) -> claims.Observation:
         except Exception as exc:  # a broken check is a failed claim, shown as such
             _OBSERVED[claim_id] = claims.Observation(False, f"{type(exc).__name__}: {exc}")
     return _OBSERVED[claim_id]
-
-
-def inline_code(text: str) -> str:
-    """Escaped text in which `code` spans become <code>: claim sentences name APIs."""
-    return re.sub(r"`([^`]+)`", r"<code>\1</code>", esc(text))
 
 
 def versions() -> str:
@@ -54,7 +47,7 @@ def claim_box(ctx: PageContext, args: dict) -> str:
         status, css = f"✗ {ctx.label('claim_failed')} {versions()}", "tb-claim-failed"
     shown = (f'<pre class="tb-observed"><code>{esc(seen.shown)}</code></pre>' if seen.shown else "")
     return (f'<div class="tb-claim {css}"><p><span class="tb-claim-status">{esc(status)}</span> '
-            f'{inline_code(claim.text[ctx.locale])}</p>{shown}</div>')
+            f'{code_spans(claim.text[ctx.locale])}</p>{shown}</div>')
 
 
 def select(run: Run, args: dict) -> list[Record]:
@@ -91,8 +84,13 @@ def ceiling_of(run: Run, args: dict) -> float | None:
     return run.ceiling(args.get("ceiling"))
 
 
+def empty_notice(message: str) -> str:
+    """What a marker shows when there is nothing to show (messages quote commands)."""
+    return f'<p class="tb-empty">{code_spans(message)}</p>'
+
+
 def _no_results(ctx: PageContext) -> str:
-    return f'<p class="tb-empty">{esc(ctx.label("no_results"))}</p>'
+    return empty_notice(ctx.label("no_results"))
 
 
 def _size_notes(records: list[Record], ctx: PageContext) -> dict[int, str]:

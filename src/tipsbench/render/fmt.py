@@ -4,6 +4,7 @@ digits, units chosen per value (a table spans 0.5 µs to 100 ms)."""
 from __future__ import annotations
 
 import html
+import re
 
 TIME_UNITS = ((1.0, "s"), (1e-3, "ms"), (1e-6, "µs"), (1e-9, "ns"))
 
@@ -47,3 +48,8 @@ def percent(fraction: float) -> str:
 def esc(value: object) -> str:
     """Escape anything that came from a results file before it reaches HTML."""
     return html.escape(str(value), quote=True)
+
+
+def code_spans(text: str) -> str:
+    """Escaped text in which `backticked` parts become <code>: labels and claims name APIs."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", esc(text))

@@ -11,13 +11,15 @@ Markers:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 from tipsbench import transfer
 from tipsbench.render import fmt
 from tipsbench.render.charts import Series, throughput_chart
-from tipsbench.render.common import machine_line
+from tipsbench.render.common import empty_notice, machine_line
 from tipsbench.render.fmt import esc
+from tipsbench.render.labels import lookup
 from tipsbench.render.registry import MarkerError, PageContext, renderer, require
 from tipsbench.render.tables import results_table
 from tipsbench.results import Record, Run, newest_per_machine, number
@@ -60,8 +62,7 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
-def text(key: str, locale: str, **values: object) -> str:
-    return LABELS[key][locale].format(**values)
+text = functools.partial(lookup, LABELS)
 
 
 def gpu_runs(runs: tuple[Run, ...]) -> list[Run]:
@@ -194,7 +195,7 @@ def gpu_table(ctx: PageContext, args: dict) -> str:
                           + _device_notes(ctx, run, device, direction, chosen))
     if not blocks:
         direction_name = text(direction, ctx.locale)
-        return f'<p class="tb-empty">{esc(text("nothing_for", ctx.locale, direction=direction_name))}</p>'
+        return empty_notice(text("nothing_for", ctx.locale, direction=direction_name))
     return f'<div class="tb-results">{"".join(blocks)}</div>'
 
 
@@ -224,5 +225,5 @@ def gpu_chart(ctx: PageContext, args: dict) -> str:
             blocks.append(machine_line(ctx, run) + f'<figure class="tb-figure">{svg}</figure>')
     if not blocks:
         direction_name = text(direction, ctx.locale)
-        return f'<p class="tb-empty">{esc(text("nothing_for", ctx.locale, direction=direction_name))}</p>'
+        return empty_notice(text("nothing_for", ctx.locale, direction=direction_name))
     return "".join(blocks)

@@ -51,7 +51,15 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
-def label(key: str, locale: str, **values: object) -> str:
-    """The text of `key` in `locale`, with {placeholders} filled."""
-    text = LABELS[key][locale]
+def lookup(table: dict[str, dict[str, str]], key: str, locale: str, **values: object) -> str:
+    """The text of `key` in `locale` from a {key: {locale: text}} table, {placeholders} filled.
+
+    Each family of renderers keeps its own table; they all read it through here.
+    """
+    text = table[key][locale]
     return text.format(**values) if values else text
+
+
+def label(key: str, locale: str, **values: object) -> str:
+    """A shared label (LABELS above) in `locale`."""
+    return lookup(LABELS, key, locale, **values)

@@ -6,8 +6,9 @@ from __future__ import annotations
 from tipsbench import numpy_tensor
 from tipsbench.ceilings import MEMCPY
 from tipsbench.render import fmt
-from tipsbench.render.common import machine_line
+from tipsbench.render.common import empty_notice, machine_line
 from tipsbench.render.fmt import esc
+from tipsbench.render.labels import lookup
 from tipsbench.render.registry import PageContext, renderer
 from tipsbench.results import Record, Run, newest_per_machine, number
 
@@ -47,15 +48,15 @@ def _findings(ctx: PageContext, run: Run) -> list[str]:
     found = []
     if share and copy and share.median_s > 0:
         ratio = copy.median_s / share.median_s
-        found.append(TEXT["share_vs_copy"][ctx.locale].format(
+        found.append(lookup(TEXT, "share_vs_copy", ctx.locale,
             size=esc(size), dtype=HEADLINE_DTYPE, share=fmt.duration(share.median_s),
             copy=fmt.duration(copy.median_s), ratio=f"{ratio:,.0f}"))
     if copy and warm and copy.bytes_per_s and warm.bytes_per_s:
-        found.append(TEXT["fresh_vs_warm"][ctx.locale].format(
+        found.append(lookup(TEXT, "fresh_vs_warm", ctx.locale,
             size=esc(size), fresh=fmt.rate(copy.bytes_per_s), warm=fmt.rate(warm.bytes_per_s)))
     ceiling = run.ceiling(MEMCPY)
     if ceiling:
-        found.append(TEXT["ceiling"][ctx.locale].format(ceiling=fmt.rate(ceiling)))
+        found.append(lookup(TEXT, "ceiling", ctx.locale, ceiling=fmt.rate(ceiling)))
     return found
 
 
@@ -67,7 +68,7 @@ def headline(ctx: PageContext, args: dict) -> str:
         if found:
             blocks.append(machine_line(ctx, run) + "<ul>" + "".join(f"<li>{f}</li>" for f in found) + "</ul>")
     if not blocks:
-        return f'<p class="tb-empty">{esc(ctx.label("no_results"))}</p>'
+        return empty_notice(ctx.label("no_results"))
     return f'<div class="tb-headline">{"".join(blocks)}</div>'
 
 
@@ -88,5 +89,5 @@ def fidelity(ctx: PageContext, args: dict) -> str:
             blocks.append(machine_line(ctx, run) + f'<div class="tb-table"><table><thead><tr>{head}</tr></thead>'
                           f"<tbody>{''.join(rows)}</tbody></table></div>")
     if not blocks:
-        return f'<p class="tb-empty">{esc(ctx.label("no_results"))}</p>'
+        return empty_notice(ctx.label("no_results"))
     return "".join(blocks)

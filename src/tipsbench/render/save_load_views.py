@@ -9,14 +9,15 @@ results file is escaped.
 
 from __future__ import annotations
 
-import re
+import functools
 import statistics
 from collections.abc import Sequence
 
 from tipsbench.render import fmt
 from tipsbench.render.charts import Series, throughput_chart
-from tipsbench.render.common import machine_line
-from tipsbench.render.fmt import esc
+from tipsbench.render.common import empty_notice, machine_line
+from tipsbench.render.fmt import code_spans, esc
+from tipsbench.render.labels import lookup
 from tipsbench.render.registry import MarkerError, PageContext, renderer
 from tipsbench.results import Record, Run, newest_per_machine, number
 
@@ -87,14 +88,7 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
-def rich(value: str) -> str:
-    """Escaped text whose `backticked` parts become <code>: notes quote code."""
-    return re.sub(r"`([^`]+)`", r"<code>\1</code>", esc(value))
-
-
-def text(key: str, locale: str, **values: object) -> str:
-    value = LABELS[key][locale]
-    return value.format(**values) if values else value
+text = functools.partial(lookup, LABELS)
 
 
 def _records(run: Run) -> list[Record]:
@@ -106,7 +100,7 @@ def _runs(ctx: PageContext) -> list[Run]:
 
 
 def _empty(ctx: PageContext) -> str:
-    return f'<p class="tb-empty">{rich(text("no_results", ctx.locale))}</p>'
+    return empty_notice(text("no_results", ctx.locale))
 
 
 def _int(value: object) -> int | None:
@@ -163,7 +157,7 @@ def size_table(records: Sequence[Record], locale: str) -> str:
     return ('<div class="tb-table"><table><thead><tr>'
             f"<th>{esc(text('model', locale))}</th><th>{esc(text('param_bytes', locale))}</th>{head}"
             "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>"
-            f'<p class="tb-note">{rich(text("size_note", locale))}</p>')
+            f'<p class="tb-note">{code_spans(text("size_note", locale))}</p>')
 
 
 def ratio(records: Sequence[Record], model: tuple[str, int], op: str, target: str, full: str, state: str) -> float | None:
@@ -218,13 +212,13 @@ def ratio_table(records: Sequence[Record], locale: str) -> str:
     table = ('<div class="tb-table"><table><thead><tr>'
              f"<th>{esc(text('model', locale))}</th>{head}<th>{esc(text('size_ratio', locale))}</th>"
              "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>")
-    note = f'<p class="tb-note">{rich(text("ratio_note", locale))}</p>'
+    note = f'<p class="tb-note">{code_spans(text("ratio_note", locale))}</p>'
     summary = ""
     if saves and loads and sizes:
         save_m, load_m, size_m = (statistics.median(v) for v in (saves, loads, sizes))
         line = text("summary", locale, n=len(sizes), save=_ratio_text(save_m), load=_ratio_text(load_m),
                     size=f"{size_m:.4f}×", save_verdict=verdict(save_m, locale), load_verdict=verdict(load_m, locale))
-        summary = f'<p class="tb-summary">{rich(line)}</p>'
+        summary = f'<p class="tb-summary">{code_spans(line)}</p>'
     return table + note + summary
 
 

@@ -3,9 +3,12 @@ shown as time per call and as a share of one small training step."""
 
 from __future__ import annotations
 
+import functools
+
 from tipsbench.render import fmt
-from tipsbench.render.common import machine_line
+from tipsbench.render.common import empty_notice, machine_line
 from tipsbench.render.fmt import esc
+from tipsbench.render.labels import lookup
 from tipsbench.render.registry import PageContext, renderer
 from tipsbench.results import newest_per_machine
 
@@ -24,8 +27,7 @@ LABELS = {
 }
 
 
-def _l(key: str, locale: str) -> str:
-    return LABELS[key][locale]
+_l = functools.partial(lookup, LABELS)
 
 
 @renderer("logging-cost")
@@ -45,11 +47,11 @@ def logging_cost(ctx: PageContext, args: dict) -> str:
                              "100%", note=_l("yardstick", ctx.locale)))
         head = "".join(f"<th>{esc(_l(k, ctx.locale))}</th>" for k in ("call", "median", "share"))
         blocks.append(machine_line(ctx, run))
-        blocks.append(f'<table class="tb-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+        blocks.append(f'<div class="tb-table"><table><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
         if not step:
             blocks.append(f'<p class="tb-note">{esc(_l("no_yardstick", ctx.locale))}</p>')
     if not blocks:
-        return f'<p class="tb-empty">{esc(_l("no_results", ctx.locale))}</p>'
+        return empty_notice(_l("no_results", ctx.locale))
     return f'<div class="tb-results">{"".join(blocks)}</div>'
 
 
