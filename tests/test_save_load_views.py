@@ -118,3 +118,15 @@ class TestMarkers:
         """Every label has a non-empty English and Chinese text."""
         for key, value in views.LABELS.items():
             assert value["en"].strip() and value["zh"].strip(), key
+
+
+def test_views_name_only_catalogued_methods():
+    """Every method and target the page's tables pick exists in the suite's catalog."""
+    from tipsbench.render import save_load_views as views
+    from tipsbench.save_load import METHODS_BY_NAME
+
+    for _key, op, target, full, state in views.RATIO_PAIRS:
+        for name in (full, state):
+            assert METHODS_BY_NAME[name].op == op and target in METHODS_BY_NAME[name].targets
+    for fmt_name, method in views.SIZE_METHODS.items():
+        assert METHODS_BY_NAME[method].fmt == fmt_name and "file" in METHODS_BY_NAME[method].targets

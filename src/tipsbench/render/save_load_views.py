@@ -20,8 +20,8 @@ from tipsbench.render.fmt import code_spans, esc
 from tipsbench.render.labels import lookup
 from tipsbench.render.registry import MarkerError, PageContext, renderer
 from tipsbench.results import Record, Run, newest_per_machine, number
+from tipsbench.save_load import TIP
 
-TIP = "save_load"
 FORMATS = ("state_dict", "full", "safetensors")
 # Which save method stands for each format in the size table (same bytes on every target).
 SIZE_METHODS = {"state_dict": "save_state_dict", "full": "save_full", "safetensors": "st_save_model"}
