@@ -39,8 +39,10 @@ class FakeBenchmark:
         self.pedantic_kwargs = None
 
     def pedantic(self, fn, **kwargs):
+        """Like pytest-benchmark's: when disabled, one untimed call and no setup."""
         self.pedantic_kwargs = kwargs
-        kwargs["setup"]()
+        if not self.disabled:
+            kwargs["setup"]()
         return fn()
 
 
@@ -104,7 +106,7 @@ class TestRun:
         timer = devtiming.choose("mps", fake_torch(log))
         bench = FakeBenchmark(disabled=True)
         devtiming.run(bench, timer, lambda: log.append("work"), (), budget_s=0.1)
-        assert log == ["work", "mps_sync"] and bench.pedantic_kwargs is None
+        assert log == ["work", "mps_sync"] and bench.pedantic_kwargs == {}
 
     def test_timed_run_warms_up_and_syncs_every_round(self):
         """A timed run warms up first, then pedantic gets one synced call per round and a sync as setup."""

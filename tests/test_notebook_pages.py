@@ -2,15 +2,13 @@
 
 mkdocs-static-i18n and mkdocs-jupyter don't work together out of the box (see
 docs/hooks/notebooks_i18n.py): without the hook, notebook pages are written out as raw
-JSON with exit code 0, and Chinese headings get empty ids. This builds the site once.
+JSON with exit code 0, and Chinese headings get empty ids. Uses the session's one site build
+(tests/conftest.py).
 """
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -23,18 +21,6 @@ NOTEBOOK_STEMS = sorted(p.name.removesuffix(".ipynb") for p in DOCS.glob("*.ipyn
                         if not p.name.endswith(".zh.ipynb"))
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("site")
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1",
-               TIPSBENCH_RESULTS=str(tmp_path_factory.mktemp("no-results")))
-    # Not --strict: pages other suites are still writing must not fail this test.
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(out)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=600, check=False)
-    assert done.returncode == 0, done.stderr[-2000:]
-    return out
 
 
 class Headings(HTMLParser):

@@ -3,10 +3,7 @@ nothing loaded from other hosts, and the language switcher pointing at the twin 
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -36,16 +33,6 @@ def built(site: Path, page: Path, locale: str) -> Path:
 def visible_text(html: str) -> str:
     main = html.split('<article', 1)[-1].split("</article>", 1)[0]
     return TAGS.sub(" ", main)
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("site")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(out)], cwd=ROOT,
-                          capture_output=True, text=True, env=env, timeout=600)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return out
 
 
 @pytest.mark.slow
