@@ -18,15 +18,10 @@ LABELS: dict[str, dict[str, str]] = {
     "median": {"en": "median", "zh": "中位数"},
     "iqr": {"en": "IQR", "zh": "IQR"},
     "rounds_calls": {"en": "{rounds} rounds × {calls} calls", "zh": "{rounds} 轮 × 每轮 {calls} 次"},
-    "of_ceiling": {"en": "of ceiling", "zh": "占上限"},
-    "throughput": {"en": "Throughput", "zh": "吞吐量"},
-    "size": {"en": "Size", "zh": "大小"},
     "machine_prefix": {"en": "Machine: ", "zh": "机器："},
     "threads": {"en": "threads", "zh": "线程"},
-    "measured_on": {"en": "Measured on", "zh": "测量环境"},
     "profile": {"en": "profile", "zh": "档位"},
     "results_file": {"en": "results file", "zh": "结果文件"},
-    "reproduce": {"en": "Reproduce", "zh": "复现"},
     "no_results": {
         "en": "No results for this tip yet. Run `tipsbench run` and add the file to `results/`.",
         "zh": "这个技巧还没有测量结果。运行 `tipsbench run`，再把生成的文件放进 `results/`。",
@@ -37,7 +32,6 @@ LABELS: dict[str, dict[str, str]] = {
     "axis_rate": {"en": "Throughput (GB/s)", "zh": "吞吐量（GB/s）"},
     "checked_on": {"en": "Checked on", "zh": "已验证"},
     "claim_failed": {"en": "Did NOT hold on", "zh": "未能验证"},
-    "observed": {"en": "Observed", "zh": "实际输出"},
     "benchmarks": {"en": "benchmarks", "zh": "项基准测试"},
     "dram": {"en": "DRAM", "zh": "内存"},
     "zero_copy_note": {

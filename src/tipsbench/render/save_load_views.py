@@ -49,7 +49,6 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "File size in bytes and, in brackets, what it adds over the parameter and buffer bytes (the floor for any format).",
         "zh": "文件大小（字节），括号内是超出参数与缓冲区字节数（任何格式的下限）的部分。",
     },
-    "ratio_head": {"en": "full model ÷ state_dict", "zh": "整个模型 ÷ state_dict"},
     "size_ratio": {"en": "file size", "zh": "文件大小"},
     "save_file": {"en": "save, file", "zh": "保存，文件"},
     "save_fsync": {"en": "save, file + fsync", "zh": "保存，文件 + fsync"},
