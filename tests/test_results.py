@@ -109,18 +109,27 @@ class TestCompactAndWrite:
 
 
 class TestNewestPerMachine:
-    def test_full_profile_preferred_then_newest(self, golden_run):
-        """Per machine, a full run beats a newer quick one; among equals the newest wins."""
+    def test_newest_run_wins_per_machine(self, golden_run):
+        """Per machine the newest run is shown, so a user's fresh quick run shows their numbers."""
         from dataclasses import replace
 
         quick_new = replace(golden_run, datetime="2027-01-01", machine={**golden_run.machine, "profile": "quick"})
         full_old = replace(golden_run, datetime="2026-01-01", machine={**golden_run.machine, "profile": "full"})
         other = replace(golden_run, machine={**golden_run.machine, "key": "other"})
-        chosen = results.newest_per_machine([quick_new, full_old, other], "numpy")
+        chosen = results.newest_per_machine([full_old, quick_new, other], "numpy")
         assert [r.key for r in chosen] == ["amd-epyc_2t", "other"]
-        assert chosen[0].datetime == "2026-01-01"
+        assert chosen[0].datetime == "2027-01-01"
         assert results.newest_per_machine([quick_new], "save_load") == []
 
+    def test_what_the_newest_run_lacks_comes_from_an_older_one(self, golden_run):
+        """A table of something the newest run didn't measure falls back to a run that did."""
+        from dataclasses import replace
+
+        old = replace(golden_run, datetime="2026-01-01")
+        new = replace(golden_run, datetime="2027-01-01",
+                      records=tuple(r for r in golden_run.records if r.nbytes == 1024))
+        big = results.newest_per_machine([old, new], "numpy", lambda r: r.nbytes > 1 << 20)
+        assert [r.datetime for r in big] == ["2026-01-01"]
 
 class TestNumbers:
     @pytest.mark.parametrize("value, expected", [(3, 3.0), (2.5, 2.5), (True, None), ("7", None),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -252,14 +252,20 @@ def write_new(directory: Path, name: str, data: dict) -> Path:
     raise FileExistsError(f"{directory}: no free name for {name}")
 
 
-def newest_per_machine(runs: Iterable[Run], tip: str) -> list[Run]:
-    """For each machine, its newest run that measured `tip` (full profile preferred)."""
+def newest_per_machine(runs: Iterable[Run], tip: str,
+                       where: Callable[[Record], bool] | None = None) -> list[Run]:
+    """For each machine, its newest run with records of `tip` (that satisfy `where`).
+
+    Newest, not most complete: someone who just ran the quick profile on a machine
+    like one of the shipped ones sees their own numbers. A table of something the
+    newest run didn't measure (a dtype only the full profile has) passes `where` and
+    falls back to the newest run that did measure it.
+    """
     best: dict[str, Run] = {}
     for run in runs:
-        if not run.for_tip(tip):
+        if not any(where is None or where(r) for r in run.for_tip(tip)):
             continue
         current = best.get(run.key)
-        rank = (run.profile == "full", run.datetime)
-        if current is None or rank > (current.profile == "full", current.datetime):
+        if current is None or run.datetime > current.datetime:
             best[run.key] = run
     return [best[k] for k in sorted(best)]

@@ -50,16 +50,22 @@ def claim_box(ctx: PageContext, args: dict) -> str:
             f'{code_spans(claim.text[ctx.locale])}</p>{shown}</div>')
 
 
+def matches(record: Record, args: dict) -> bool:
+    """Whether a record is one a marker asks for: tip=, dtype= and where.KEY=VALUE."""
+    if record.tip != args.get("tip") or ("dtype" in args and record.dtype != args["dtype"]):
+        return False
+    return all(str(record.extra.get(key.removeprefix("where."))) == value
+               for key, value in args.items() if key.startswith("where."))
+
+
 def select(run: Run, args: dict) -> list[Record]:
-    """The run's records of `tip`, narrowed by dtype= and where.KEY=VALUE arguments."""
-    records = run.for_tip(require(args, "tip"))
-    if "dtype" in args:
-        records = [r for r in records if r.dtype == args["dtype"]]
-    for key, value in args.items():
-        if key.startswith("where."):
-            field = key.removeprefix("where.")
-            records = [r for r in records if str(r.extra.get(field)) == value]
-    return records
+    """The run's records that a marker asks for."""
+    return [r for r in run.records if matches(r, args)]
+
+
+def chosen_runs(ctx: PageContext, args: dict) -> list[Run]:
+    """Per machine, the newest run that measured what the marker asks for."""
+    return newest_per_machine(ctx.runs, require(args, "tip"), lambda r: matches(r, args))
 
 
 def machine_line(ctx: PageContext, run: Run) -> str:
@@ -105,10 +111,8 @@ def _size_notes(records: list[Record], ctx: PageContext) -> dict[int, str]:
 @renderer("table")
 def table(ctx: PageContext, args: dict) -> str:
     blocks = []
-    for run in newest_per_machine(ctx.runs, require(args, "tip")):
+    for run in chosen_runs(ctx, args):
         records = select(run, args)
-        if not records:
-            continue
         ceiling = ceiling_of(run, args)
         blocks.append(machine_line(ctx, run))
         blocks.append(results_table(records, ceiling, ctx.locale, _size_notes(records, ctx)))
@@ -122,7 +126,7 @@ def table(ctx: PageContext, args: dict) -> str:
 @renderer("chart")
 def chart(ctx: PageContext, args: dict) -> str:
     blocks = []
-    for index, run in enumerate(newest_per_machine(ctx.runs, require(args, "tip"))):
+    for index, run in enumerate(chosen_runs(ctx, args)):
         records = [r for r in select(run, args) if r.bytes_per_s is not None]
         if not records:
             continue
