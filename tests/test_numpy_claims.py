@@ -61,9 +61,11 @@ class TestSharing:
 
 class TestErrors:
     def test_error_helper_reports_no_error(self):
-        """_error returns empty strings for a call that succeeds, so "no error" can't look like a match."""
-        assert numpy_claims._error(lambda: 1) == ("", "")
-        assert numpy_claims._error(lambda: int("x"))[0] == "ValueError"
+        """raised() returns empty strings for a call that succeeds, so "no error" can't look like a match."""
+        from tipsbench.claims.checks import raised
+
+        assert raised(lambda: 1) == ("", "")
+        assert raised(lambda: int("x"))[0] == "ValueError"
 
     def test_errors_all_fails_when_one_call_succeeds(self):
         """_errors_all does not hold when one of the calls raises nothing."""

@@ -9,15 +9,12 @@ prints one JSON object; every claim here reads its part of it.
 from __future__ import annotations
 
 import functools
-import json
 import os
-import subprocess
-import sys
 
 from tipsbench.claims import Observation, claim
+from tipsbench.claims.checks import child_json
 
 PIN_ERROR = "Cannot access accelerator device when none is available"
-PROBE_TIMEOUT_S = 120
 
 _PROBE = r"""
 import json, warnings
@@ -56,13 +53,7 @@ print(json.dumps(out))
 @functools.cache
 def probe() -> dict:
     """Run the probe once per process, in a child that sees no CUDA device."""
-    env = {**os.environ, "CUDA_VISIBLE_DEVICES": ""}
-    done = subprocess.run([sys.executable, "-c", _PROBE], capture_output=True, text=True,
-                          env=env, timeout=PROBE_TIMEOUT_S)
-    if done.returncode != 0:
-        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        raise RuntimeError(f"the device probe exited with {done.returncode}: {tail}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return child_json(_PROBE, env={**os.environ, "CUDA_VISIBLE_DEVICES": ""})
 
 
 @claim(

@@ -5,13 +5,13 @@ and how much resident memory each NumPy↔tensor conversion adds (measured).
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 
 import numpy as np
 import torch
 
 from tipsbench.claims import Observation, claim
+from tipsbench.claims.checks import child_json
 
 # Big enough that the allocator's own slack and import noise (a few MiB) stay small next
 # to it, small enough to run in well under a second on a laptop.
@@ -59,11 +59,7 @@ def measure_footprints(nbytes: int = FOOTPRINT_BYTES) -> dict[str, int]:
     """Bytes of resident memory each conversion adds while its result is alive."""
     if not sys.platform.startswith("linux"):
         raise OSError("the footprint measurement reads /proc/self/statm (Linux only)")
-    done = subprocess.run([sys.executable, "-c", _CHILD, str(nbytes), json.dumps(CONVERSIONS)],
-                          capture_output=True, text=True, timeout=120, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"footprint child failed ({done.returncode}): {done.stderr.strip()[-400:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return child_json(_CHILD, str(nbytes), json.dumps(CONVERSIONS))
 
 
 def _mib(nbytes: float) -> str:

@@ -10,7 +10,6 @@ array through DLPack aborts the whole interpreter.
 from __future__ import annotations
 
 import signal
-import subprocess
 import sys
 import warnings
 from collections.abc import Callable
@@ -19,25 +18,16 @@ import numpy as np
 import torch
 
 from tipsbench.claims import Observation, claim
+from tipsbench.claims.checks import raised, run_child
 from tipsbench.memory import shares_memory
 
 # A child Python imports torch in ~1–3 s; a slow shared machine gets ample headroom.
-CHILD_TIMEOUT_S = 120
-
-
-def _error(fn: Callable[[], object]) -> tuple[str, str]:
-    """(exception type name, message) of what fn raises, or ("", "") when it doesn't."""
-    try:
-        fn()
-    except Exception as exc:  # the type is part of what the claim checks
-        return type(exc).__name__, str(exc).strip()
-    return "", ""
 
 
 def _errors_all(calls: dict[str, Callable[[], object]], kind: str, needle: str) -> Observation:
     """Every call raises `kind` with `needle` in its message; one line per call, and a
     message shared by all of them is shown once, at the end."""
-    seen = {code: _error(fn) for code, fn in calls.items()}
+    seen = {code: raised(fn) for code, fn in calls.items()}
     holds = all(name == kind and needle in message for name, message in seen.values())
     if len(set(seen.values())) == 1:
         name, message = next(iter(seen.values()))
@@ -53,12 +43,6 @@ def _warnings_of(fn: Callable[[], object]) -> tuple[object, list[str]]:
         warnings.simplefilter("always")
         result = fn()
     return result, [str(w.message) for w in caught]
-
-
-def _run_child(code: str, *args: str) -> subprocess.CompletedProcess:
-    """Run `code` in a fresh interpreter: its warnings and crashes can't touch ours."""
-    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
-                          timeout=CHILD_TIMEOUT_S)
 
 
 def _shares(label: str, result, source) -> tuple[bool, str]:
@@ -86,7 +70,7 @@ def from_numpy_shares() -> Observation:
        zh="`torch.from_numpy` 得到的张量不能改变大小：它的存储归 NumPy 所有。")
 def from_numpy_not_resizable() -> Observation:
     t = torch.from_numpy(np.zeros(4, dtype=np.float32))
-    name, message = _error(lambda: t.resize_(1000))
+    name, message = raised(lambda: t.resize_(1000))
     return Observation(name == "RuntimeError" and "not resizable" in message,
                        f"t.resize_(1000) → {name or 'no error'}: {message}")
 
@@ -98,7 +82,7 @@ def from_numpy_unsigned() -> Observation:
     lines, holds = [], True
     for name in ("uint16", "uint32", "uint64"):
         a = np.arange(3, dtype=name)
-        kind, message = _error(lambda a=a: torch.from_numpy(a))
+        kind, message = raised(lambda a=a: torch.from_numpy(a))
         if kind:
             holds = False
             lines.append(f"{name} → {kind}: {message}")
@@ -178,7 +162,7 @@ def asarray_copy_modes() -> Observation:
     a = np.ones(4, dtype=np.float32)
     default, line_default = _shares("torch.asarray(a)", torch.asarray(a), a)
     forced, line_forced = _shares("torch.asarray(a, copy=True)", torch.asarray(a, copy=True), a)
-    kind, message = _error(lambda: torch.asarray(a, dtype=torch.float64, copy=False))
+    kind, message = raised(lambda: torch.asarray(a, dtype=torch.float64, copy=False))
     holds = default and not forced and kind == "ValueError" and "can't alias" in message
     return Observation(holds, f"{line_default}\n{line_forced}\n"
                               f"torch.asarray(a, dtype=torch.float64, copy=False) → {kind or 'no error'}: {message}")
@@ -190,9 +174,9 @@ def asarray_copy_modes() -> Observation:
 @claim("numpy.numpy_requires_grad_error",
        en="`t.numpy()` on a tensor that requires grad raises a RuntimeError that points to `detach()`.",
        zh="对需要梯度的张量调用 `t.numpy()` 会抛出 RuntimeError，并提示先 `detach()`。")
-def numpy_requires_grad_error() -> Observation:
+def numpy_requires_gradraised() -> Observation:
     t = torch.ones(4, requires_grad=True)
-    kind, message = _error(t.numpy)
+    kind, message = raised(t.numpy)
     return Observation(kind == "RuntimeError" and "requires grad" in message,
                        f"t.numpy() → {kind or 'no error'}: {message}")
 
@@ -202,7 +186,7 @@ def numpy_requires_grad_error() -> Observation:
        zh="NumPy 没有 bfloat16：对 bfloat16 张量调用 `t.numpy()` 会抛出 TypeError。")
 def numpy_bfloat16_unsupported() -> Observation:
     t = torch.ones(4, dtype=torch.bfloat16)
-    kind, message = _error(t.numpy)
+    kind, message = raised(t.numpy)
     return Observation(kind == "TypeError" and "BFloat16" in message,
                        f"t.numpy() → {kind or 'no error'}: {message}")
 
@@ -270,7 +254,7 @@ _READONLY_CALLS = ("torch.from_numpy(a)", "torch.as_tensor(a)", "torch.asarray(a
        en="A read-only array is shared anyway by `from_numpy`, `as_tensor` and `asarray`, with a warning (once per process); `torch.tensor` copies it silently.",
        zh="只读数组照样会被 `from_numpy`、`as_tensor` 和 `asarray` 共享底层内存，同时发出警告（每个进程只警告一次）；`torch.tensor` 则默默复制。")
 def readonly_shares_and_warns() -> Observation:
-    child = _run_child(_READONLY_CHILD, *_READONLY_CALLS)
+    child = run_child(_READONLY_CHILD, *_READONLY_CALLS)
     lines = [line.replace(" ; ", "; ") for line in child.stdout.strip().splitlines()]
     if child.returncode != 0 or len(lines) != len(_READONLY_CALLS):
         return Observation(False, "\n".join(lines + child.stderr.strip().splitlines()[-1:]))
@@ -333,7 +317,7 @@ def dlpack_grad_buffererror() -> Observation:
 def dlpack_readonly_writable() -> Observation:
     a = np.zeros(4)
     a.flags.writeable = False
-    kind, message = _error(lambda: torch.from_dlpack(a))
+    kind, message = raised(lambda: torch.from_dlpack(a))
     if kind:
         return Observation(False, f"torch.from_dlpack(a) → {kind}: {message}")
     t, messages = _warnings_of(lambda: torch.from_dlpack(a))
@@ -348,7 +332,7 @@ def dlpack_readonly_writable() -> Observation:
        zh="在 torch 2.13.0 上，`torch.from_dlpack(a[::-1])` 不是抛出异常，而是让整个进程直接中止（pytorch/pytorch#188023）。")
 def dlpack_negative_stride_aborts() -> Observation:
     # Never in-process: the abort would take the test run or the site build with it.
-    child = _run_child("import numpy as np, torch; torch.from_dlpack(np.arange(4.0)[::-1])")
+    child = run_child("import numpy as np, torch; torch.from_dlpack(np.arange(4.0)[::-1])")
     status = child.returncode
     if status < 0:
         how = f"killed by {signal.Signals(-status).name} (exit status {status})"

@@ -13,7 +13,6 @@ import io
 import json
 import os
 import pickle
-import subprocess
 import sys
 import tempfile
 import textwrap
@@ -25,12 +24,12 @@ import torch
 from tipsbench import checkpoints, models
 from tipsbench.cases import MiB
 from tipsbench.claims import Observation, claim
+from tipsbench.claims.checks import run_child
 
 # A full-model file may be this much bigger than the state_dict and still count as
 # "the same size": the pickled module structure is kilobytes, the tensors are megabytes.
 SAME_SIZE_TOLERANCE = 0.01
 SIZE_CHECK_BYTES = 4 * MiB
-SUBPROCESS_TIMEOUT_S = 120
 
 
 def _message_lines(exc: BaseException, keep: tuple[str, ...] = ()) -> str:
@@ -127,10 +126,8 @@ def full_model_needs_class() -> Observation:
         finally:
             sys.modules.pop(module_name, None)
         # -I: isolated mode, so neither PYTHONPATH nor the current directory adds the module.
-        done = subprocess.run(
-            [sys.executable, "-I", "-c", _LOADER, str(tmp_path / "net.pkl"), str(tmp_path / "net_params.pkl")],
-            capture_output=True, text=True, timeout=SUBPROCESS_TIMEOUT_S, cwd=tempfile.gettempdir(),
-        )
+        done = run_child(_LOADER, str(tmp_path / "net.pkl"), str(tmp_path / "net_params.pkl"),
+                         isolated=True, cwd=tempfile.gettempdir())
     if done.returncode != 0:
         return Observation(False, f"child process failed ({done.returncode}): {done.stderr.strip()[-500:]}")
     out = json.loads(done.stdout.strip().splitlines()[-1])

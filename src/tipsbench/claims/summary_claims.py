@@ -15,6 +15,7 @@ import torch
 from torch import nn
 
 from tipsbench.claims import Observation, claim
+from tipsbench.claims.checks import raised
 
 
 class SharedLayer(nn.Module):
@@ -98,11 +99,9 @@ def torchinfo_total(model: nn.Module, input_size: tuple) -> int:
 
 
 def _error(fn) -> str | None:
-    try:
-        fn()
-    except Exception as e:
-        return f"{type(e).__name__}: {e}"
-    return None
+    """'Kind: message' of what fn raises, or None."""
+    kind, message = raised(fn)
+    return f"{kind}: {message}" if kind else None
 
 
 @claim("summary.shared_layer_counted_twice",
