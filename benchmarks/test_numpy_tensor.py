@@ -6,8 +6,9 @@ import gc
 
 import pytest
 
-from tipsbench import ceilings, memory, numpy_tensor, suite, timing
+from tipsbench import ceilings, memory, suite, timing
 from tipsbench.cases import cache_level_of
+from tipsbench.families.numpy_tensor import catalog as numpy_tensor
 
 # Source, result, a preallocated target, and a float64 result of a float32 source.
 BUFFERS_PER_CASE = 4

@@ -2,41 +2,29 @@
 
 The page compares each logging call with a typical small training step (an MLP on a
 batch of 64 MNIST-sized inputs), so a reader can tell whether logging every step is
-noise or a real share of the loop. Writers log into a temporary directory.
+noise or a real share of the loop. The calls and the code shown come from one catalog
+(tipsbench.families.tensorboard.catalog). Writers log into a temporary directory.
 """
 
 from __future__ import annotations
 
 import itertools
+import time
 
 import pytest
-import torch
-from torch import nn
 
 from tipsbench import suite, timing
+from tipsbench.families.tensorboard.catalog import (
+    CASES_BY_NAME,
+    FLUSH_PENDING,
+    TIP,
+    YARDSTICK,
+    train_step_fn,
+)
 
 pytest.importorskip("tensorboard")
 
 from torch.utils.tensorboard import SummaryWriter  # noqa: E402
-
-TIP = "tensorboard"
-IMAGE_SHAPE = (3, 64, 64)
-BATCH, FEATURES, HIDDEN, CLASSES = 64, 784, 256, 10
-
-
-def _train_step_fn():
-    """One SGD step of a 784-256-10 MLP on a fixed batch: the yardstick for logging costs."""
-    torch.manual_seed(0)
-    model = nn.Sequential(nn.Linear(FEATURES, HIDDEN), nn.ReLU(), nn.Linear(HIDDEN, CLASSES))
-    opt = torch.optim.SGD(model.parameters(), lr=0.01)
-    x, y = torch.randn(BATCH, FEATURES), torch.randint(0, CLASSES, (BATCH,))
-
-    def step() -> None:
-        opt.zero_grad()
-        nn.functional.cross_entropy(model(x), y).backward()
-        opt.step()
-
-    return step
 
 
 @pytest.fixture
@@ -46,45 +34,41 @@ def writer(tmp_path):
     w.close()
 
 
-def _info(benchmark, variant: str, code: str, nbytes: int) -> None:
+def _info(benchmark, variant: str) -> None:
+    case = CASES_BY_NAME[variant]
     benchmark.group = "tensorboard"
-    benchmark.extra_info.update(tip=TIP, variant=variant, code=code, bytes=nbytes, dtype="float32")
+    benchmark.extra_info.update(tip=TIP, variant=case.variant, code=case.code, bytes=case.nbytes, dtype="float32")
 
 
-def test_add_scalar(benchmark, writer, request):
-    """µs per add_scalar: the call most loops make every step."""
-    steps = itertools.count()
-    _info(benchmark, "add_scalar", 'writer.add_scalar("loss", loss, step)', 4)
-    timing.run(benchmark, lambda: writer.add_scalar("loss", 0.5, next(steps)), (),
-               suite.timing_budget_s(request.config))
-
-
-def test_add_image(benchmark, writer, request):
-    """µs per add_image of a 3×64×64 float image (converted to uint8 and PNG-encoded)."""
-    img = torch.rand(*IMAGE_SHAPE)
-    steps = itertools.count()
-    _info(benchmark, "add_image", 'writer.add_image("sample", img, step)  # 3×64×64', img.nbytes)
-    timing.run(benchmark, lambda: writer.add_image("sample", img, next(steps)), (),
-               suite.timing_budget_s(request.config))
+@pytest.mark.parametrize("variant", ["add_scalar", "add_image"])
+def test_logging_call(benchmark, writer, variant, request):
+    """µs per logging call: add_scalar (every step in most loops) and add_image (3×64×64)."""
+    _info(benchmark, variant)
+    timing.run(benchmark, CASES_BY_NAME[variant].make(writer), (), suite.timing_budget_s(request.config))
 
 
 def test_flush(benchmark, writer, request):
-    """µs per flush() with ten pending scalars: what forcing the events to disk costs."""
+    """µs per flush() with pending scalars: what forcing the events to disk costs."""
     steps = itertools.count()
 
     def pending() -> tuple[tuple, dict]:
-        for _ in range(10):
+        for _ in range(FLUSH_PENDING):
             writer.add_scalar("loss", 0.5, next(steps))
         return (), {}
 
-    _info(benchmark, "flush", "writer.flush()  # 10 pending scalars", 0)
-    rounds = 200 if suite.is_full(request.config) else 40
+    _info(benchmark, "flush")
+    if benchmark.disabled:
+        benchmark.pedantic(writer.flush, setup=pending)
+        return
+    start = time.perf_counter()
+    pending()
+    writer.flush()
+    one = time.perf_counter() - start
+    rounds = timing.rounds_for(one, suite.timing_budget_s(request.config))
     benchmark.pedantic(writer.flush, setup=pending, rounds=rounds, warmup_rounds=2)
 
 
 def test_train_step(benchmark, request):
     """µs per training step of a small MLP: the yardstick the page divides by."""
-    step = _train_step_fn()
-    _info(benchmark, "train_step",
-          f"MLP {FEATURES}-{HIDDEN}-{CLASSES}, batch {BATCH}: forward + backward + SGD step", 0)
-    timing.run(benchmark, step, (), suite.timing_budget_s(request.config))
+    _info(benchmark, YARDSTICK)
+    timing.run(benchmark, train_step_fn(), (), suite.timing_budget_s(request.config))

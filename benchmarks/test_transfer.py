@@ -11,7 +11,8 @@ import gc
 import pytest
 import torch
 
-from tipsbench import ceilings, devtiming, memory, suite, transfer
+from tipsbench import ceilings, devtiming, memory, pcie, suite
+from tipsbench.families.transfer import catalog as transfer
 
 DEVICES = transfer.find_devices(torch)
 DEVICES_BY_NAME = {d.torch_name: d for d in DEVICES}
@@ -30,11 +31,11 @@ def transfer_ceilings(request: pytest.FixtureRequest):
     yield measured
     if request.config.option.benchmark_disable or not measured:
         return
-    smi = transfer.nvidia_smi_gpus() if any(d.type == "cuda" for d in DEVICES) else []
+    smi = pcie.nvidia_smi_gpus() if any(d.type == "cuda" for d in DEVICES) else []
     for (device_name, direction), (rate, variant, nbytes) in transfer.best_rates(measured).items():
         device = DEVICES_BY_NAME[device_name]
         # Read after the copies ran: an idle GPU may have trained its link down.
-        link = transfer.link_of(device, smi) if device.type == "cuda" else None
+        link = pcie.link_of(device, smi) if device.type == "cuda" else None
         details = {"device": device.label, "variant": variant, "bytes": nbytes}
         if link is not None:
             details.update(link=link.label, link_bytes_per_s=link.bytes_per_s, link_source=link.source)

@@ -25,7 +25,7 @@ import json
 import sys
 from pathlib import Path
 
-from tipsbench import results
+from tipsbench import results, storage
 
 raw, out_dir = sys.argv[1], Path(sys.argv[2])
 # pytest-benchmark writes no file at all when every benchmark was skipped.
@@ -34,7 +34,7 @@ timed = [b for b in data.get("benchmarks", []) if b.get("extra_info", {}).get("t
 if not timed:
     sys.exit("gpu_run: no transfer benchmark was timed (no CUDA/MPS device found, see the skips above); nothing written")
 key = data["machine_info"]["tipsbench"]["key"]
-path = results.write_new(out_dir, results.run_file_name(key), results.compact(data))
+path = storage.write_new(out_dir, storage.run_file_name(key), storage.compact(data))
 results.load_run(path)  # the file we ship must load
 print(f"wrote {path} ({len(timed)} transfer benchmarks); open a pull request with it")
 PY

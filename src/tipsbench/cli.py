@@ -9,7 +9,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tipsbench import results
+from tipsbench import results, storage
 from tipsbench.profiles import PROFILE_ENV, PROFILES, QUICK
 
 BENCHMARKS_DIR = Path("benchmarks")
@@ -64,7 +64,7 @@ def run_suite(args: argparse.Namespace) -> int:
             return int(code) or 1
         data = json.loads(raw.read_text(encoding="utf-8"))
     key = data.get("machine_info", {}).get("tipsbench", {}).get("key", "unknown")
-    path = results.write_new(target, results.run_file_name(key), results.compact(data))
+    path = storage.write_new(target, storage.run_file_name(key), storage.compact(data))
     print(f"tipsbench: saved {len(data.get('benchmarks', []))} results to {path}")
     print(f"tipsbench: see them with `tipsbench report {path}` or `mkdocs serve`")
     return int(code)

@@ -19,6 +19,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from tipsbench.timing import rounds_for
+
 # Names stored in extra_info["timing"]: the method behind a result's statistics.
 CUDA_SYNC = "cuda.synchronize + perf_counter"
 MPS_SYNC = "mps.synchronize + perf_counter"
@@ -26,10 +28,6 @@ HOST = "perf_counter"
 # Warm-up calls before anything is timed: the first copies pay for context creation,
 # allocator growth and (for pinned memory) registering pages with the driver.
 WARMUP_CALLS = 3
-# Rounds are bounded from both sides: enough for a median and IQR, few enough that a
-# 1 GiB copy (tens of ms each) stays inside the profile's time box.
-MIN_ROUNDS = 5
-MAX_ROUNDS = 1000
 EVENT_REPEATS = 5
 
 
@@ -110,13 +108,6 @@ def choose(device: object, torch_module) -> DeviceTimer:
 
 def _nothing() -> None:
     """CPU work is finished when the call returns: nothing to wait for."""
-
-
-def rounds_for(one_call_s: float, budget_s: float) -> int:
-    """How many synchronized rounds fit in `budget_s`, within [MIN_ROUNDS, MAX_ROUNDS]."""
-    if one_call_s <= 0:
-        return MAX_ROUNDS
-    return max(MIN_ROUNDS, min(MAX_ROUNDS, int(budget_s / one_call_s)))
 
 
 def run(benchmark, timer: DeviceTimer, fn: Callable[..., object], args: tuple,

@@ -20,7 +20,8 @@ import sys
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
-from tipsbench import transfer
+from tipsbench import machine, pcie
+from tipsbench.machine import Device
 
 PIN_TEST_BYTES = 1 << 20
 DEFAULT_ORDER = "FASTEST_FIRST"
@@ -83,7 +84,7 @@ def physical_index(visible: int, entries: list[str] | None, bus_id: str | None,
                    smi: list[dict]) -> str:
     """Which nvidia-smi GPU a visible cuda:i is: by PCI bus id when known, else by the list."""
     for row in smi:
-        if transfer.same_bus_id(row["pci_bus_id"], bus_id):
+        if pcie.same_bus_id(row["pci_bus_id"], bus_id):
             return f"nvidia-smi GPU {row['index']}"
     if entries is None:
         return f"GPU {visible} in CUDA's order"
@@ -93,9 +94,8 @@ def physical_index(visible: int, entries: list[str] | None, bus_id: str | None,
 
 
 def diagnose(torch_module, env: dict[str, str], smi: list[dict],
-             link_of: Callable[[transfer.Device], transfer.Link | None] | None = None) -> Report:
+             link_of: Callable[[Device], pcie.Link | None] | None = None) -> Report:
     """Everything doctor prints, and the problems that make it exit 1."""
-    from tipsbench import machine
 
     report = Report()
     report.add("torch", f"{torch_module.__version__} (build: {machine.torch_build(torch_module)})")
@@ -147,7 +147,6 @@ def _check_cuda(report: Report, torch_module, entries, smi, link_of) -> None:
 
 
 def _describe_cuda_device(report, torch_module, index, entries, smi, link_of) -> None:
-    from tipsbench import machine
 
     try:
         props = torch_module.cuda.get_device_properties(index)
@@ -155,8 +154,8 @@ def _describe_cuda_device(report, torch_module, index, entries, smi, link_of) ->
         report.problems.append(f"cuda:{index}: cannot read its properties: {type(exc).__name__}: {exc}")
         return
     bus = machine._pci_bus_id(props)
-    device = transfer.Device("cuda", index, props.name, bus)
-    link = (link_of or (lambda d: transfer.link_of(d, smi)))(device)
+    device = Device("cuda", index, props.name, bus)
+    link = (link_of or (lambda d: pcie.link_of(d, smi)))(device)
     link_text = f"{link.label} ≈ {link.bytes_per_s / 1e9:.1f} GB/s per direction ({link.source})" if link else "link unknown"
     where = physical_index(index, entries, bus, smi)
     report.add(f"cuda:{index}", f"{props.name}, {props.total_memory / (1 << 30):.1f} GiB, "
@@ -213,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     import torch
 
-    smi = transfer.nvidia_smi_gpus()
+    smi = pcie.nvidia_smi_gpus()
     smi_out = [{**row, "link": row["link"].label if row["link"] else None} for row in smi]
     report = diagnose(torch, dict(os.environ), smi)
     if args.json:

@@ -10,6 +10,7 @@ import os
 import platform
 import re
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 SYSFS_CACHE = Path("/sys/devices/system/cpu/cpu0/cache")
@@ -178,3 +179,29 @@ def collect(torch_module, numpy_module) -> dict:
         "accelerators": accels,
         "accelerators_checked": list(ACCELERATORS_CHECKED),
     }
+
+
+@dataclass(frozen=True)
+class Device:
+    """One accelerator as the results label it: type, index and name."""
+
+    type: str
+    index: int
+    name: str
+    pci_bus_id: str | None = None
+
+    @property
+    def torch_name(self) -> str:
+        return f"{self.type}:{self.index}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.torch_name} {self.name}"
+
+
+def find_devices(torch_module) -> list[Device]:
+    """Every visible CUDA GPU (by index and name), then MPS where present."""
+    found = []
+    for accel in accelerators(torch_module):
+        found.append(Device(accel["type"], int(accel["index"]), str(accel["name"]), accel.get("pci_bus_id")))
+    return found

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tipsbench.render import fmt
+from tipsbench import fmt
 from tipsbench.results import Record, Run
 
 COLUMNS = ("tip", "variant", "dtype", "size", "median", "throughput", "% ceiling", "memory")
@@ -18,11 +18,13 @@ def clean(text: object) -> str:
 
 def row(record: Record, run: Run) -> tuple[str, ...]:
     rate = record.bytes_per_s
-    ceiling = run.ceiling(record.extra.get("ceiling"))
+    ceiling = run.machine.rate(record.ceiling)
     memory = {True: "shares", False: "copies"}.get(record.shares_memory, "")
-    # Suites that measure one call on several models or targets say which in extra_info.
-    where = [str(record.extra[k]) for k in ("model", "target", "device") if record.extra.get(k) not in (None, "", "cpu")]
-    variant = str(record.extra.get("code") or record.variant) + (f" [{', '.join(where)}]" if where else "")
+    # Suites that measure one call on several models, targets or devices say which.
+    fields = record.fields
+    where = [str(getattr(fields, k)) for k in ("model", "target", "device")
+             if getattr(fields, k, None) not in (None, "", "cpu")]
+    variant = record.code + (f" [{', '.join(where)}]" if where else "")
     return (
         clean(record.tip), clean(variant), clean(record.dtype),
         fmt.size(record.nbytes), fmt.duration(record.median_s),
@@ -35,9 +37,8 @@ def row(record: Record, run: Run) -> tuple[str, ...]:
 def render(run: Run) -> str:
     """A header naming machine, torch and date, then one aligned row per record."""
     m = run.machine
-    cpu = m.get("cpu", {}).get("model", "?") if isinstance(m.get("cpu"), dict) else "?"
-    header = clean(f"{run.path}: {cpu} · torch {run.torch_version} · {run.datetime} · profile {run.profile}")
-    ceilings = [f"{clean(name)} {fmt.rate(run.ceiling(name))}" for name in sorted(run.ceilings) if run.ceiling(name)]
+    header = clean(f"{run.path}: {m.cpu_model} · torch {m.torch_version} · {run.datetime} · profile {m.profile}")
+    ceilings = [f"{clean(c.name)} {fmt.rate(c.bytes_per_s)}" for c in m.ceilings]
     rows = [COLUMNS] + [row(r, run) for r in run.records]
     widths = [max(len(r[i]) for r in rows) for i in range(len(COLUMNS))]
     lines = [header]

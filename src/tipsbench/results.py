@@ -1,22 +1,27 @@
-"""The results model: pytest-benchmark JSON files, validated and read into records.
+"""The results model: pytest-benchmark JSON files parsed into frozen, typed records.
 
 A results file *is* a pytest-benchmark JSON file (``pytest-benchmark compare`` reads
 it), with our facts in ``machine_info["tipsbench"]`` and in each benchmark's
-``extra_info``. Files come from strangers: everything is validated, and a bad file
-raises ResultsError with one line naming the file and the problem.
+``extra_info``. Files come from strangers: this module is the only place that reads
+their dicts. Everything is type-checked here, at the boundary; a file that doesn't fit
+raises ResultsError with one line naming the file and the JSON path of the problem.
+Renderers only ever see the records below.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
-from tipsbench.errors import FileProblem, open_problem
+from tipsbench.errors import open_problem
+from tipsbench.schema import MAX_BYTES, MAX_SECONDS, Reader, ResultsError
+
+__all__ = ["FORMAT", "Accelerator", "Ceiling", "Machine", "Record", "ResultsError", "Run",
+           "family_fields", "load_dir", "load_run", "newest_per_machine", "parse_run", "results_dir"]
 
 # Results format history:
 # 1 - (tipsbench 0.1, 2026-11) machine_info.tipsbench {format, profile, key, cpu, caches,
@@ -24,35 +29,82 @@ from tipsbench.errors import FileProblem, open_problem
 #     benchmark's extra_info has tip, variant, bytes; stats.data dropped in shipped files.
 FORMAT = 1
 RESULTS_ENV = "TIPSBENCH_RESULTS"
-# Statistics we keep when compacting; the raw per-round samples ("data") are dropped.
-KEPT_STATS = ("min", "max", "mean", "stddev", "rounds", "median", "iqr", "q1", "q3",
-              "iqr_outliers", "stddev_outliers", "outliers", "ld15iqr", "hd15iqr",
-              "ops", "total", "iterations")
+# A full CPU run is ~1 MB; a GPU run with raw samples kept could reach tens of MB.
+# Anything larger is refused before it is read into memory.
+MAX_FILE_BYTES = 64 << 20
+# Machine keys name files and group runs: the form machine.machine_key() makes.
+KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_.")
+PROFILES = ("quick", "full")
 
 
-class ResultsError(FileProblem):
-    """A results file that can't be used: the message is one line naming the file."""
+# --- the machine ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Accelerator:
+    type: str
+    index: int
+    name: str
+    memory_bytes: int | None = None
 
 
 @dataclass(frozen=True)
-class Record:
-    """One timed benchmark: its case, its statistics and what it recorded."""
+class Ceiling:
+    """A bandwidth the machine reached in the run (bytes/s), and how it was measured."""
 
+    name: str
+    bytes_per_s: float
+    best: float | None = None
+    worst: float | None = None
+    device: str | None = None  # transfer ceilings: the device label they belong to
+    link: str | None = None  # e.g. "PCIe Gen4 x16"
+    link_bytes_per_s: float | None = None
+    how: str | None = None
+
+
+@dataclass(frozen=True)
+class Machine:
+    key: str
+    cpu_model: str
+    logical_cpus: int | None
+    caches: tuple[tuple[str, int], ...]
+    ram_bytes: int | None
+    torch_version: str
+    torch_build: str
+    torch_threads: int | None
+    numpy_version: str
+    profile: str
+    accelerators: tuple[Accelerator, ...]
+    ceilings: tuple[Ceiling, ...]
+
+    def ceiling(self, name: str | None) -> Ceiling | None:
+        return next((c for c in self.ceilings if c.name == name), None)
+
+    def rate(self, name: str | None) -> float | None:
+        """The ceiling's bytes/s, or None when the run didn't record it."""
+        found = self.ceiling(name)
+        return found.bytes_per_s if found else None
+
+
+# --- one benchmark ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Record:
+    """One timed benchmark: its case, its statistics, and its family's typed fields."""
+
+    name: str
     tip: str
     variant: str
+    code: str  # the code the page shows for the variant
     dtype: str
     nbytes: int
     median_s: float
     iqr_s: float
     rounds: int
     iterations: int
-    name: str
-    extra: dict = field(default_factory=dict, compare=False, hash=False)
-
-    @property
-    def shares_memory(self) -> bool | None:
-        value = self.extra.get("shares_memory")
-        return value if isinstance(value, bool) else None
+    shares_memory: bool | None = None
+    cache_level: str | None = None
+    ceiling: str | None = None  # which of the machine's ceilings the record compares with
+    fields: object = None  # the family's frozen record (see family_fields), None if unknown
 
     @property
     def bytes_per_s(self) -> float | None:
@@ -68,40 +120,44 @@ class Run:
 
     path: str
     datetime: str
-    machine: dict
+    machine: Machine
     records: tuple[Record, ...]
 
     @property
+    def file_name(self) -> str:
+        return Path(self.path).name
+
+    @property
     def key(self) -> str:
-        return str(self.machine.get("key", "unknown"))
-
-    @property
-    def ceilings(self) -> dict:
-        value = self.machine.get("ceilings")
-        return value if isinstance(value, dict) else {}
-
-    def ceiling(self, name: object) -> float | None:
-        """A ceiling the run recorded (bytes/s), or None if absent, malformed or not positive."""
-        value = number(self.ceilings.get(name)) if isinstance(name, str) and name != "details" else None
-        return value if value is not None and value > 0 else None
-
-    def ceiling_details(self, name: str) -> dict:
-        """How a ceiling was measured, as the run recorded it ({} when it didn't)."""
-        details = self.ceilings.get("details")
-        found = details.get(name) if isinstance(details, dict) else None
-        return found if isinstance(found, dict) else {}
-
-    @property
-    def torch_version(self) -> str:
-        return str(self.machine.get("torch", {}).get("version", "?"))
-
-    @property
-    def profile(self) -> str:
-        return str(self.machine.get("profile", "?"))
+        return self.machine.key
 
     def for_tip(self, tip: str) -> list[Record]:
         return [r for r in self.records if r.tip == tip]
 
+
+# --- families' fields ------------------------------------------------------------------
+
+_FAMILY_FIELDS: dict[str, Callable[[Reader], object]] = {}
+
+
+def family_fields(tip: str):
+    """Register a family's record type: a class whose ``parse(reader)`` reads extra_info."""
+
+    def register(cls):
+        _FAMILY_FIELDS[tip] = cls.parse
+        return cls
+
+    return register
+
+
+def _fields_parsers() -> dict[str, Callable[[Reader], object]]:
+    from tipsbench import families
+
+    families.discover("records")
+    return _FAMILY_FIELDS
+
+
+# --- loading ---------------------------------------------------------------------------
 
 def results_dir(configured: str | os.PathLike) -> Path:
     """The results directory: TIPSBENCH_RESULTS wins over the configured one."""
@@ -109,9 +165,13 @@ def results_dir(configured: str | os.PathLike) -> Path:
 
 
 def load_run(path: Path | str) -> Run:
-    """Read and validate one results file, or raise ResultsError."""
+    """Read and validate one results file, or raise ResultsError (one line)."""
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if path.is_file() and size > MAX_FILE_BYTES:
+            raise ResultsError(path, f"is {size / 2**20:.0f} MiB; results files over "
+                                     f"{MAX_FILE_BYTES >> 20} MiB are refused unread")
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise ResultsError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
@@ -125,82 +185,95 @@ def load_run(path: Path | str) -> Run:
         at_end = exc.pos >= len(text.rstrip())
         what = "truncated JSON" if at_end else "not valid JSON"
         raise ResultsError(path, f"{what} ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
+    except RecursionError:
+        raise ResultsError(path, "JSON nested too deeply to be a results file") from None
+    except ValueError as exc:  # e.g. an integer literal with more digits than Python converts
+        raise ResultsError(path, f"not valid JSON ({str(exc).splitlines()[0][:120]})") from None
     return parse_run(data, path)
 
 
 def parse_run(data: object, path: Path | str) -> Run:
-    if not isinstance(data, dict):
-        raise ResultsError(path, f"expected a JSON object at the top, found {_kind(data)}")
-    machine_info = _need(data, "machine_info", dict, path, "top level")
-    ours = _need(machine_info, "tipsbench", dict, path, "machine_info (not a tipsbench run?)")
-    version = ours.get("format")
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise ResultsError(path, f"machine_info.tipsbench.format should be an integer, found {_kind(version)}")
+    top = Reader(data, path, "")
+    ours = top.child("machine_info").child("tipsbench")
+    if not ours.has("format"):
+        top.fail("machine_info.tipsbench.format is missing (not a tipsbench run?)")
+    version = ours.whole("format", maximum=10**6)
     if version > FORMAT:
-        raise ResultsError(path, f"results format {version} is newer than this tipsbench reads ({FORMAT}); upgrade tipsbench")
+        top.fail(f"results format {version} is newer than this tipsbench reads ({FORMAT}); upgrade tipsbench")
     if version < 1:
-        raise ResultsError(path, f"results format {version} is not a known version")
-    when = data.get("datetime")
-    if not isinstance(when, str) or not when:
-        raise ResultsError(path, "missing 'datetime' (when the run was made)")
-    benchmarks = _need(data, "benchmarks", list, path, "top level")
-    records = tuple(_record(b, i, path) for i, b in enumerate(benchmarks))
-    return Run(path=str(path), datetime=when, machine=ours, records=records)
+        top.fail(f"results format {version} is not a known version")
+    when = top.text("datetime")
+    try:
+        datetime.fromisoformat(when)
+    except ValueError:
+        top.fail(f"datetime should be an ISO 8601 time such as 2026-11-29T16:35:26+00:00, found {when[:40]!r}")
+    machine = _machine(ours)
+    parsers = _fields_parsers()
+    records = tuple(_record(Reader(bench, path, where), parsers) for _, bench, where in top.items("benchmarks"))
+    return Run(path=str(path), datetime=when, machine=machine, records=records)
 
 
-def _record(bench: object, index: int, path) -> Record:
-    where = f"benchmarks[{index}]"
-    if not isinstance(bench, dict):
-        raise ResultsError(path, f"{where} should be an object, found {_kind(bench)}")
-    stats = _need(bench, "stats", dict, path, where)
-    extra = _need(bench, "extra_info", dict, path, where)
-    name = bench.get("name")
-    if not isinstance(name, str):
-        raise ResultsError(path, f"{where}.name should be a string, found {_kind(name)}")
-    for key in ("tip", "variant"):
-        if not isinstance(extra.get(key), str):
-            raise ResultsError(path, f"{where}.extra_info.{key} should be a string, found {_kind(extra.get(key))}")
-    nbytes = extra.get("bytes")
-    if not _is_number(nbytes) or nbytes < 0:
-        raise ResultsError(path, f"{where}.extra_info.bytes should be a non-negative number, found {_kind(nbytes)}")
-    numbers = {}
-    for key in ("median", "iqr", "rounds", "iterations"):
-        value = stats.get(key)
-        if not _is_number(value) or value < 0:
-            raise ResultsError(path, f"{where}.stats.{key} should be a non-negative number, found {_kind(value)}")
-        numbers[key] = value
-    return Record(
-        tip=extra["tip"], variant=extra["variant"], dtype=str(extra.get("dtype", "")),
-        nbytes=int(nbytes), median_s=float(numbers["median"]), iqr_s=float(numbers["iqr"]),
-        rounds=int(numbers["rounds"]), iterations=int(numbers["iterations"]), name=name, extra=extra,
+def _machine(m: Reader) -> Machine:
+    key = m.text("key")
+    if not set(key) <= KEY_CHARS or len(key) > 120:
+        m.fail(f"{m.path('key')} should use only a-z, 0-9, '-', '_' and '.', found {key[:40]!r}")
+    cpu = m.child("cpu", optional=True)
+    torch = m.child("torch")
+    caches = m.child("caches", optional=True)
+    cache_sizes = tuple((name, caches.whole(name, maximum=MAX_BYTES)) for name in caches.names())
+    for name, _ in cache_sizes:
+        if len(name) > 10:
+            m.fail(f"{caches.path(name[:20])} is not a cache level name (L1d, L2, L3)")
+    accelerators = []
+    for _, item, where in m.items("accelerators", default=None):
+        a = Reader(item, m.file, where)
+        accelerators.append(Accelerator(type=a.text("type"), index=a.whole("index", maximum=1024),
+                                        name=a.text("name"),
+                                        memory_bytes=a.whole("memory_bytes", None, maximum=MAX_BYTES)))
+    return Machine(
+        key=key, cpu_model=cpu.text("model", "?"), logical_cpus=cpu.whole("logical_cpus", None, maximum=1 << 20),
+        caches=cache_sizes, ram_bytes=m.whole("ram_bytes", None, maximum=MAX_BYTES),
+        torch_version=torch.text("version"), torch_build=torch.text("build", "?"),
+        torch_threads=torch.whole("threads", None, maximum=1 << 20), numpy_version=m.text("numpy", "?"),
+        profile=m.text("profile", choices=PROFILES), accelerators=tuple(accelerators),
+        ceilings=_ceilings(m.child("ceilings", optional=True)),
     )
 
 
-def _need(obj: dict, key: str, kind: type, path, where: str):
-    value = obj.get(key)
-    if not isinstance(value, kind):
-        expected = {dict: "an object", list: "a list"}[kind]
-        raise ResultsError(path, f"'{key}' in {where} should be {expected}, found {_kind(value)}")
-    return value
+def _ceilings(c: Reader) -> tuple[Ceiling, ...]:
+    details = c.child("details", optional=True)
+    found = []
+    for name in c.names():
+        if name == "details":
+            continue
+        if len(name) > 80:
+            c.fail(f"{c.path(name[:20] + '…')} is not a ceiling name")
+        d = details.child(name, optional=True)
+        found.append(Ceiling(
+            name=name, bytes_per_s=c.real(name, positive=True),
+            best=d.real("best", None, positive=True), worst=d.real("worst", None, positive=True),
+            device=d.text("device", None), link=d.text("link", None),
+            link_bytes_per_s=d.real("link_bytes_per_s", None, positive=True), how=d.text("how", None),
+        ))
+    return tuple(sorted(found, key=lambda ceiling: ceiling.name))
 
 
-def number(value: object) -> float | None:
-    """A finite number from an untrusted file as a float; None for anything else
-    (bools, strings, NaN, missing). Every renderer reads results numbers through this."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
-        return float(value)
-    return None
-
-
-def _is_number(value) -> bool:
-    return number(value) is not None
-
-
-def _kind(value) -> str:
-    if value is None:
-        return "nothing"
-    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean",
-            int: "a number", float: "a number"}.get(type(value), type(value).__name__)
+def _record(b: Reader, parsers: dict[str, Callable[[Reader], object]]) -> Record:
+    extra = b.child("extra_info")
+    stats = b.child("stats")
+    tip = extra.text("tip")
+    parse = parsers.get(tip)
+    return Record(
+        name=b.text("name"), tip=tip, variant=extra.text("variant"),
+        code=extra.text("code", None) or extra.text("variant"), dtype=extra.text("dtype", ""),
+        nbytes=extra.whole("bytes", maximum=MAX_BYTES),
+        median_s=stats.real("median", maximum=MAX_SECONDS), iqr_s=stats.real("iqr", maximum=MAX_SECONDS),
+        rounds=stats.whole("rounds"), iterations=stats.whole("iterations"),
+        shares_memory=extra.flag("shares_memory", None), cache_level=extra.text("cache_level", None),
+        ceiling=extra.text("ceiling", None),
+        # A tip this tipsbench doesn't know (a newer suite) keeps its common fields only.
+        fields=parse(extra) if parse else None,
+    )
 
 
 def load_dir(directory: Path | str) -> tuple[list[Run], list[ResultsError]]:
@@ -212,44 +285,6 @@ def load_dir(directory: Path | str) -> tuple[list[Run], list[ResultsError]]:
         except ResultsError as exc:
             errors.append(exc)
     return runs, errors
-
-
-def compact(data: dict) -> dict:
-    """A shippable copy: statistics kept, raw samples and the host name dropped.
-
-    A raw quick run is tens of MB (every sample of every sub-microsecond call); the
-    statistics the site shows are all in the kept fields.
-    """
-    out = dict(data)
-    info = dict(out.get("machine_info", {}))
-    info.pop("node", None)  # a host name is nobody's business on a public site
-    out["machine_info"] = info
-    out["benchmarks"] = [
-        {**bench, "stats": {k: v for k, v in bench.get("stats", {}).items() if k in KEPT_STATS}}
-        for bench in out.get("benchmarks", [])
-    ]
-    return out
-
-
-def run_file_name(machine_key: str, when: datetime | None = None) -> str:
-    when = when or datetime.now(timezone.utc)
-    return f"{machine_key}_{when.strftime('%Y%m%dT%H%M%SZ')}.json"
-
-
-def write_new(directory: Path, name: str, data: dict) -> Path:
-    """Write a run under a name that never overwrites an earlier run."""
-    directory.mkdir(parents=True, exist_ok=True)
-    stem = name.removesuffix(".json")
-    for attempt in range(1000):
-        path = directory / (f"{stem}.json" if attempt == 0 else f"{stem}-{attempt}.json")
-        try:
-            with path.open("x", encoding="utf-8") as fh:
-                json.dump(data, fh, indent=1, sort_keys=False)
-                fh.write("\n")
-            return path
-        except FileExistsError:
-            continue
-    raise FileExistsError(f"{directory}: no free name for {name}")
 
 
 def newest_per_machine(runs: Iterable[Run], tip: str,

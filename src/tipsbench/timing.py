@@ -16,9 +16,11 @@ from dataclasses import dataclass
 
 # A round must last this long for per-round overhead (~100 ns) to fall well under 1%.
 MIN_ROUND_S = 200e-6
-# Rounds are bounded from both sides: enough for a median and IQR, not so many that the
-# full grid outgrows its 15 minutes.
-MIN_ROUNDS = 10
+# The one rule for how many rounds every suite times: as many as fit in the benchmark's
+# budget, bounded from both sides: at least enough for a median and an IQR, and few
+# enough that the full grid stays inside its 15 minutes (a whole 512 MiB save + fsync
+# is one round of over a second).
+MIN_ROUNDS = 5
 MAX_ROUNDS = 2000
 
 
@@ -37,10 +39,16 @@ def plan(fn: Callable[..., object], args: tuple, budget_s: float) -> Plan:
     one = _single_call_s(fn, args)
     iterations = max(1, int(MIN_ROUND_S / one) + 1) if one < MIN_ROUND_S else 1
     round_s = one * iterations
-    rounds = int(budget_s / round_s)
-    rounds = max(MIN_ROUNDS, min(MAX_ROUNDS, rounds))
+    rounds = rounds_for(round_s, budget_s)
     warmup = 1 if round_s > 0.05 else 3
     return Plan(iterations=iterations, rounds=rounds, warmup_rounds=warmup)
+
+
+def rounds_for(round_s: float, budget_s: float) -> int:
+    """How many rounds of `round_s` fit in `budget_s`, within [MIN_ROUNDS, MAX_ROUNDS]."""
+    if round_s <= 0:
+        return MAX_ROUNDS
+    return max(MIN_ROUNDS, min(MAX_ROUNDS, int(budget_s / round_s)))
 
 
 def _single_call_s(fn: Callable[..., object], args: tuple) -> float:

@@ -9,20 +9,8 @@ built it. A check returns an Observation: whether the claim held and what was se
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
-# Modules that define claims; each registers its claims on import.
-CLAIM_MODULES = (
-    "tipsbench.claims.numpy_claims",
-    "tipsbench.claims.save_load_claims",
-    "tipsbench.claims.modules_claims",
-    "tipsbench.claims.tensorboard_claims",
-    "tipsbench.claims.summary_claims",
-    "tipsbench.claims.memory_claims",
-    "tipsbench.claims.gpu_claims",
-)
 
 
 @dataclass(frozen=True)
@@ -54,8 +42,10 @@ def claim(claim_id: str, *, en: str, zh: str):
 
 
 def all_claims() -> dict[str, Claim]:
-    for module in CLAIM_MODULES:
-        importlib.import_module(module)
+    """Every claim: each family's ``claims`` module registers its own on import."""
+    from tipsbench import families
+
+    families.discover("claims")
     return dict(_REGISTRY)
 
 

@@ -14,6 +14,8 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from tipsbench.render.html import Markup
+
 # A colour that never occurs otherwise; replaced by currentColor after drawing.
 INK = "#010203"
 # Mid-tone colours that stay readable on both Material's light and slate backgrounds.
@@ -29,20 +31,28 @@ class Series:
 
 def throughput_chart(series: Sequence[Series], *, title: str, x_label: str, y_label: str,
                      chart_id: str, ceiling: tuple[str, float] | None = None,
-                     marks: Sequence[tuple[str, float]] = ()) -> str:
-    """An SVG string: one line per series, log-log, with an optional ceiling line and
-    vertical marks (cache sizes)."""
+                     marks: Sequence[tuple[str, float]] = ()) -> Markup:
+    """Inline SVG: one line per series, log-log, with an optional ceiling line and
+    vertical marks (cache sizes).
+
+    Every string may come from a results file. matplotlib escapes text it writes into
+    SVG; ``text.parse_math: False`` keeps a ``$…$`` in a name from being read as math
+    (which can raise), and a leading underscore is escaped so a legend entry isn't
+    silently dropped.
+    """
+    chart_id = _safe_id(chart_id)
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
     from matplotlib.ticker import FuncFormatter
 
-    from tipsbench.render import fmt
+    from tipsbench import fmt
 
     rc = {"svg.fonttype": "none", "svg.hashsalt": chart_id, "font.size": 10,
           "text.color": INK, "axes.labelcolor": INK, "axes.edgecolor": INK,
-          "xtick.color": INK, "ytick.color": INK, "font.family": "sans-serif"}
+          "xtick.color": INK, "ytick.color": INK, "font.family": "sans-serif",
+          "text.parse_math": False, "text.usetex": False}
     with matplotlib.rc_context(rc), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "Glyph missing" for Han text: layout only
         fig, ax = plt.subplots(figsize=(7.5, 4.2))
@@ -50,14 +60,14 @@ def throughput_chart(series: Sequence[Series], *, title: str, x_label: str, y_la
             for index, s in enumerate(series):
                 xs, ys = zip(*sorted(s.points), strict=False) if s.points else ((), ())
                 ax.plot(xs, [y / 1e9 for y in ys], marker="o", markersize=3.5, linewidth=1.6,
-                        color=PALETTE[index % len(PALETTE)], label=s.name)
+                        color=PALETTE[index % len(PALETTE)], label=_legend_text(s.name))
             for name, x in marks:
                 ax.axvline(x, color=INK, alpha=0.25, linewidth=0.8, linestyle=":")
-                ax.annotate(name, (x, 1), xycoords=("data", "axes fraction"), xytext=(2, -10),
+                ax.annotate(_legend_text(name), (x, 1), xycoords=("data", "axes fraction"), xytext=(2, -10),
                             textcoords="offset points", fontsize=8, alpha=0.7)
             if ceiling:
                 ax.axhline(ceiling[1] / 1e9, color=INK, alpha=0.6, linewidth=1, linestyle="--",
-                           label=ceiling[0])
+                           label=_legend_text(ceiling[0]))
             ax.set_xscale("log", base=2)
             ax.set_yscale("log")
             ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.size(v).replace(" ", "\u00a0")))
@@ -76,10 +86,20 @@ def throughput_chart(series: Sequence[Series], *, title: str, x_label: str, y_la
             fig.savefig(buffer, format="svg", transparent=True)
         finally:
             plt.close(fig)
-    return _inline(buffer.getvalue(), chart_id)
+    return _inline(buffer.getvalue(), chart_id, title)
 
 
-def _inline(svg: str, chart_id: str) -> str:
+def _legend_text(name: str) -> str:
+    # matplotlib hides artists whose label starts with "_"; a space keeps them visible.
+    return " " + name if name.startswith("_") else name
+
+
+def _safe_id(chart_id: str) -> str:
+    """Chart ids go into id/href attributes and CSS url(): letters, digits and '-' only."""
+    return re.sub(r"[^a-z0-9-]+", "-", chart_id.lower()).strip("-") or "tb-chart"
+
+
+def _inline(svg: str, chart_id: str, title: str) -> Markup:
     svg = svg[svg.index("<svg"):]  # drop the XML prolog and DOCTYPE: it is inline HTML
     svg = svg.replace(INK, "currentColor")
     # Let the page's font stack (with CJK fallbacks) draw the text.
@@ -90,5 +110,6 @@ def _inline(svg: str, chart_id: str) -> str:
     svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{chart_id}-{m.group(1)}"', svg)
     svg = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{chart_id}-{m.group(1)}"', svg)
     svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{chart_id}-{m.group(1)})", svg)
-    svg = re.sub(r'<svg ', f'<svg class="tb-chart" role="img" aria-label="{chart_id}" ', svg, count=1)
-    return svg
+    svg = svg.replace("<svg ", str(Markup('<svg class="tb-chart" role="img" aria-label="{}" ').format(title)), 1)
+    # matplotlib escaped every text it wrote; the rest is its own markup.
+    return Markup(svg)

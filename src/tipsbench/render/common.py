@@ -1,18 +1,27 @@
-"""Renderers every tip page can use: checked claims, results tables and charts, and
-where the numbers come from."""
+"""Renderers every page can use (checked claims, the runs behind the numbers, the
+machines' ceilings, the versions a page was checked on) and the pieces family views
+share: the provenance line under each table, the empty notice, results notes."""
 
 from __future__ import annotations
 
 import numpy
 import torch
 
-from tipsbench import claims
-from tipsbench.render import fmt
-from tipsbench.render.charts import Series, throughput_chart
-from tipsbench.render.fmt import code_spans, esc
-from tipsbench.render.registry import MarkerError, PageContext, renderer, require
-from tipsbench.render.tables import results_table, row_label
-from tipsbench.results import Record, Run, newest_per_machine, number
+from tipsbench import claims, fmt
+from tipsbench.render.html import Markup, code_spans, join, table, tag
+from tipsbench.render.labels import common, define
+from tipsbench.render.registry import Arg, PageContext, family_ids, renderer
+from tipsbench.results import Record, Run
+
+ceiling_labels = define("ceiling", {
+    "memcpy_bytes_per_s": {"en": "memory copy (warm, DRAM-sized)", "zh": "内存复制（热缓冲区，超出缓存）"},
+    "fsync_write_bytes_per_s": {"en": "file write + fsync", "zh": "文件写入 + fsync"},
+    "page_cache_read_bytes_per_s": {"en": "read from the page cache", "zh": "从页缓存读取"},
+    "evicted_read_bytes_per_s": {"en": "read of an evicted file", "zh": "读取已逐出缓存的文件"},
+    "h2d_pinned_bytes_per_s": {"en": "host → device, pinned", "zh": "主机到设备（锁页内存）"},
+    "d2h_pinned_bytes_per_s": {"en": "device → host, pinned", "zh": "设备到主机（锁页内存）"},
+    "d2d_bytes_per_s": {"en": "device → device", "zh": "设备到设备"},
+})
 
 # Claims are checked once per build, not once per language.
 _OBSERVED: dict[str, claims.Observation] = {}
@@ -32,149 +41,108 @@ def versions() -> str:
     return f"torch {torch.__version__} · numpy {numpy.__version__}"
 
 
-@renderer("claim")
-def claim_box(ctx: PageContext, args: dict) -> str:
-    claim_id = require(args, "id")
-    try:
-        claim = claims.get(claim_id)
-    except KeyError as exc:
-        raise MarkerError(str(exc.args[0])) from None
-    seen = observe(claim_id)
+def ceiling_name(name: str, locale: str) -> str:
+    """A ceiling's name in words; a transfer ceiling of a second device keeps its suffix
+    (``h2d_pinned_bytes_per_s_cuda1``); an unknown name (a newer suite) stays as it is."""
+    for known in sorted((k.removeprefix("ceiling.") for k in _ceiling_keys()), key=len, reverse=True):
+        if name == known or name.startswith(known + "_"):
+            suffix = name[len(known):].lstrip("_")
+            return ceiling_labels.plain(known, locale) + (f" ({suffix})" if suffix else "")
+    return name
+
+
+def _ceiling_keys() -> list[str]:
+    from tipsbench.render.labels import registry
+
+    return [k for k in registry() if k.startswith("ceiling.")]
+
+
+def claim_ids() -> list[str]:
+    return sorted(claims.all_claims())
+
+
+@renderer("claim", id=Arg(required=True, choices=claim_ids))
+def claim_box(ctx: PageContext, args: dict[str, str]) -> Markup:
+    claim = claims.get(args["id"])
+    seen = observe(claim.id)
     if seen.holds:
-        status, css = f"✓ {ctx.label('checked_on')} {versions()}", "tb-claim-ok"
+        status, css, state = "✓ " + common.plain("checked_on", ctx.locale, versions=versions()), "tb-claim-ok", "holds"
     else:
-        ctx.warn(f"{ctx.page}: claim {claim_id} did not hold on {versions()}: {seen.shown}")
-        status, css = f"✗ {ctx.label('claim_failed')} {versions()}", "tb-claim-failed"
-    shown = (f'<pre class="tb-observed"><code>{esc(seen.shown)}</code></pre>' if seen.shown else "")
-    return (f'<div class="tb-claim {css}"><p><span class="tb-claim-status">{esc(status)}</span> '
-            f'{code_spans(claim.text[ctx.locale])}</p>{shown}</div>')
+        ctx.warn(f"{ctx.page}: claim {claim.id} did not hold on {versions()}: {seen.shown}")
+        status, css, state = "✗ " + common.plain("claim_failed", ctx.locale, versions=versions()), "tb-claim-failed", "fails"
+    shown = tag("pre", tag("code", seen.shown), class_="tb-observed") if seen.shown else Markup()
+    sentence = tag("p", tag("span", status, class_="tb-claim-status") + " " + code_spans(claim.text[ctx.locale]))
+    return tag("div", sentence + shown, class_=f"tb-claim {css}", data_claim=claim.id, data_status=state)
 
 
-def matches(record: Record, args: dict) -> bool:
-    """Whether a record is one a marker asks for: tip=, dtype= and where.KEY=VALUE."""
-    if record.tip != args.get("tip") or ("dtype" in args and record.dtype != args["dtype"]):
-        return False
-    return all(str(record.extra.get(key.removeprefix("where."))) == value
-               for key, value in args.items() if key.startswith("where."))
+def machine_parts(ctx: PageContext, run: Run) -> Markup:
+    """'Machine: … · torch … · date · profile · results file': every part escaped."""
+    m, loc = run.machine, ctx.locale
+    parts: list[object] = [common.plain("machine_prefix", loc) + m.cpu_model]
+    if m.torch_threads is not None:
+        parts.append(f"{m.torch_threads} {common.plain('threads', loc)}")
+    parts += [a.name for a in m.accelerators]
+    parts += [f"torch {m.torch_version}", f"numpy {m.numpy_version}", run.datetime[:10],
+              f"{common.plain('profile', loc)} {m.profile}",
+              common.plain("results_file", loc) + " " + tag("code", run.file_name)]
+    return join(parts, " · ")
 
 
-def select(run: Run, args: dict) -> list[Record]:
-    """The run's records that a marker asks for."""
-    return [r for r in run.records if matches(r, args)]
+def machine_line(ctx: PageContext, run: Run) -> Markup:
+    return tag("p", machine_parts(ctx, run), class_="tb-provenance")
 
 
-def chosen_runs(ctx: PageContext, args: dict) -> list[Run]:
-    """Per machine, the newest run that measured what the marker asks for."""
-    return newest_per_machine(ctx.runs, require(args, "tip"), lambda r: matches(r, args))
-
-
-def machine_line(ctx: PageContext, run: Run) -> str:
-    return f'<p class="tb-provenance">{machine_parts(ctx, run)}</p>'
-
-
-def machine_parts(ctx: PageContext, run: Run) -> str:
-    """'Machine: … · torch … · date · profile · results file': escaped HTML."""
-    m = run.machine
-    cpu = m.get("cpu", {}) if isinstance(m.get("cpu"), dict) else {}
-    accels = [a.get("name", "?") for a in m.get("accelerators", []) if isinstance(a, dict)]
-    parts = [f"{ctx.label('machine_prefix')}{cpu.get('model', '?')}",
-             f"{m.get('torch', {}).get('threads', '?')} {ctx.label('threads')}"]
-    parts += accels
-    parts += [f"torch {run.torch_version}", f"numpy {m.get('numpy', '?')}", run.datetime[:10],
-              f"{ctx.label('profile')} {run.profile}",
-              f"{ctx.label('results_file')} <code>{esc(run.path.rsplit('/', 1)[-1])}</code>"]
-    return " · ".join(p if p.startswith(ctx.label("results_file")) else esc(p) for p in parts)
-
-
-def ceiling_of(run: Run, args: dict) -> float | None:
-    return run.ceiling(args.get("ceiling"))
-
-
-def empty_notice(message: str) -> str:
+def empty_notice(message: Markup) -> Markup:
     """What a marker shows when there is nothing to show (messages quote commands)."""
-    return f'<p class="tb-empty">{code_spans(message)}</p>'
+    return tag("p", message, class_="tb-empty")
 
 
-def _no_results(ctx: PageContext) -> str:
-    return empty_notice(ctx.label("no_results"))
+def no_results(ctx: PageContext) -> Markup:
+    return empty_notice(common.text("no_results", ctx.locale))
 
 
-def _size_notes(records: list[Record], ctx: PageContext) -> dict[int, str]:
-    notes = {}
+def notes(*texts: Markup) -> Markup:
+    return join(tag("p", t, class_="tb-note") for t in texts)
+
+
+def cache_notes(records: list[Record], locale: str) -> dict[int, str]:
+    """Per size, the cache level the case fits in, as the run recorded it."""
+    found = {}
     for r in records:
-        level = r.extra.get("cache_level")
-        if isinstance(level, str):
-            notes[r.nbytes] = ctx.label("dram") if level == "DRAM" else level
-    return notes
+        if r.cache_level:
+            found[r.nbytes] = common.plain("dram", locale) if r.cache_level == "DRAM" else r.cache_level
+    return found
 
 
-@renderer("table")
-def table(ctx: PageContext, args: dict) -> str:
-    blocks = []
-    for run in chosen_runs(ctx, args):
-        records = select(run, args)
-        ceiling = ceiling_of(run, args)
-        blocks.append(machine_line(ctx, run))
-        blocks.append(results_table(records, ceiling, ctx.locale, _size_notes(records, ctx)))
-        notes = [ctx.label("zero_copy_note")] if any(r.bytes_per_s is None for r in records) else []
-        if ceiling and any((r.bytes_per_s or 0) > ceiling for r in records):
-            notes.append(ctx.label("over_100_note"))
-        blocks += [f'<p class="tb-note">{esc(n)}</p>' for n in notes]
-    return f'<div class="tb-results">{"".join(blocks)}</div>' if blocks else _no_results(ctx)
-
-
-@renderer("chart")
-def chart(ctx: PageContext, args: dict) -> str:
-    blocks = []
-    for index, run in enumerate(chosen_runs(ctx, args)):
-        records = [r for r in select(run, args) if r.bytes_per_s is not None]
-        if not records:
-            continue
-        by_variant: dict[str, list[tuple[float, float]]] = {}
-        for r in records:
-            by_variant.setdefault(row_label(r), []).append((r.nbytes, r.bytes_per_s))
-        ceiling = ceiling_of(run, args)
-        caches = run.machine.get("caches", {}) if isinstance(run.machine.get("caches"), dict) else {}
-        marks = [(str(name), float(size)) for name, size in caches.items() if isinstance(size, (int, float))]
-        chart_id = f"tb-{args['tip']}-{args.get('dtype', 'all')}-{index}-{ctx.locale}"
-        svg = throughput_chart(
-            [Series(name, tuple(points)) for name, points in by_variant.items()],
-            title=ctx.label("chart_title_rate", dtype=args.get("dtype", "")),
-            x_label=ctx.label("axis_size"), y_label=ctx.label("axis_rate"), chart_id=chart_id,
-            ceiling=(ctx.label("ceiling_line"), ceiling) if ceiling else None, marks=marks,
-        )
-        blocks.append(machine_line(ctx, run) + f'<figure class="tb-figure">{svg}</figure>')
-    return "".join(blocks) if blocks else _no_results(ctx)
-
-
-@renderer("runs")
-def runs(ctx: PageContext, args: dict) -> str:
+@renderer("runs", tip=Arg(choices=family_ids))
+def runs(ctx: PageContext, args: dict[str, str]) -> Markup:
     """Every run shown on the site (or of one tip): the provenance of each number."""
     chosen = [r for r in ctx.runs if "tip" not in args or r.for_tip(args["tip"])]
     if not chosen:
-        return _no_results(ctx)
-    items = "".join(f"<li>{machine_parts(ctx, run)} · {len(run.records)} {ctx.label('benchmarks')}</li>"
-                    for run in sorted(chosen, key=lambda r: (r.key, r.datetime)))
-    return f'<ul class="tb-runs">{items}</ul>'
+        return no_results(ctx)
+    items = [tag("li", machine_parts(ctx, run) + " · " + common.plain("benchmarks", ctx.locale, n=len(run.records)))
+             for run in sorted(chosen, key=lambda r: (r.key, r.datetime))]
+    return tag("ul", join(items), class_="tb-runs")
 
 
 @renderer("ceilings")
-def ceilings_table(ctx: PageContext, args: dict) -> str:
-    """Each machine's measured ceilings (numbers only; details in the tooltip)."""
+def ceilings_table(ctx: PageContext, args: dict[str, str]) -> Markup:
+    """Each machine's measured ceilings (medians, with the worst and best repeat)."""
     rows = []
     for run in sorted(ctx.runs, key=lambda r: (r.key, r.datetime)):
-        for name in sorted(run.ceilings):
-            value = run.ceiling(name)
-            if value is not None:
-                detail = run.ceiling_details(name)
-                worst, best = number(detail.get("worst")), number(detail.get("best"))
-                rng = f"{fmt.rate(worst)} – {fmt.rate(best)}" if worst and best else ""
-                rows.append(f"<tr><td>{esc(run.machine.get('cpu', {}).get('model', '?'))}</td>"
-                            f"<td><code>{esc(name)}</code></td><td>{fmt.rate(value)}</td>"
-                            f"<td>{esc(rng)}</td><td><code>{esc(run.path.rsplit('/', 1)[-1])}</code></td></tr>")
+        for c in run.machine.ceilings:
+            spread = f"{fmt.rate(c.worst)} – {fmt.rate(c.best)}" if c.worst and c.best else ""
+            rows.append([run.machine.cpu_model, ceiling_name(c.name, ctx.locale), fmt.rate(c.bytes_per_s),
+                         spread, tag("code", run.file_name)])
     if not rows:
-        return _no_results(ctx)
-    head = {"en": ("Machine", "Ceiling", "Median", "Worst – best", "Results file"),
-            "zh": ("机器", "上限", "中位数", "最差 – 最好", "结果文件")}[ctx.locale]
-    return ('<div class="tb-table"><table><thead><tr>' + "".join(f"<th>{h}</th>" for h in head)
-            + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>")
+        return no_results(ctx)
+    head = [common.plain(f"ceilings_head_{k}", ctx.locale) for k in ("machine", "ceiling", "median", "range", "file")]
+    return table(head, rows)
+
+
+@renderer("checked-on")
+def checked_on(ctx: PageContext, args: dict[str, str]) -> Markup:
+    """The torch and numpy versions the page's claims were checked with at build time."""
+    return tag("p", common.plain("checked_on_page", ctx.locale, versions=versions()), class_="tb-provenance")
+
+

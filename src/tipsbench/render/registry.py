@@ -2,38 +2,47 @@
 
 A page says where generated content goes with an HTML comment on its own line:
 
-    <!-- tipsbench:table tip=numpy dtype=float32 ceiling=memcpy_bytes_per_s -->
+    <!-- tipsbench:numpy-table dtype=float32 -->
 
-``kind`` picks a renderer registered with ``@renderer("kind")``; the key=value pairs
-are its arguments. A renderer gets a PageContext (locale, runs, a warn function) and
-returns an HTML fragment in which every string from a results file is escaped.
+``kind`` picks a renderer registered with ``@renderer("kind", arg=Arg(...))``; every
+argument a renderer takes is declared there, with its allowed values. A misspelt
+argument or value is an error naming the page, the marker and what is allowed (the
+plugin logs it as a warning, so ``mkdocs build --strict`` fails), never a silently
+different table. A renderer gets a PageContext and returns Markup (render/html.py).
 """
 
 from __future__ import annotations
 
-import importlib
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
-from tipsbench.render.labels import label
+from tipsbench.render.html import Markup, tag
+from tipsbench.render.labels import common
 from tipsbench.results import Run
-
-# Modules whose renderers are registered on import: one per family of content.
-RENDER_MODULES = (
-    "tipsbench.render.common",
-    "tipsbench.render.numpy_views",
-    "tipsbench.render.save_load_views",
-    "tipsbench.render.tips_views",
-    "tipsbench.render.gpu_views",
-)
 
 MARKER = re.compile(r"<!--\s*tipsbench:([a-z][a-z0-9_-]*)((?:\s+[a-z][a-z0-9_.-]*=[^\s>]+)*)\s*-->")
 ARG = re.compile(r"([a-z][a-z0-9_.-]*)=([^\s>]+)")
+# Anything that starts like a marker but didn't parse as one (a space around '=', …).
+LOOKS_LIKE_MARKER = re.compile(r"<!--\s*tipsbench:.*?-->", re.S)
 
 
 class MarkerError(ValueError):
     """A marker a page can't be built with (unknown kind, bad argument)."""
+
+
+@dataclass(frozen=True)
+class Arg:
+    """One argument a renderer accepts: whether it must be given, and its allowed values
+    (a tuple, or a function returning them: families are found at build time)."""
+
+    required: bool = False
+    choices: tuple[str, ...] | Callable[[], Iterable[str]] | None = None
+
+    def allowed(self) -> tuple[str, ...] | None:
+        if self.choices is None:
+            return None
+        return tuple(self.choices if isinstance(self.choices, tuple) else sorted(self.choices()))
 
 
 @dataclass(frozen=True)
@@ -43,25 +52,53 @@ class PageContext:
     runs: tuple[Run, ...]
     warn: Callable[[str], None]
 
-    def label(self, key: str, **values: object) -> str:
-        return label(key, self.locale, **values)
+
+Renderer = Callable[[PageContext, dict[str, str]], Markup]
 
 
-Renderer = Callable[[PageContext, dict], str]
-_RENDERERS: dict[str, Renderer] = {}
+@dataclass(frozen=True)
+class Spec:
+    kind: str
+    fn: Renderer
+    args: dict[str, Arg] = field(default_factory=dict)
+
+    def validate(self, raw: list[tuple[str, str]]) -> dict[str, str]:
+        args: dict[str, str] = {}
+        for name, value in raw:
+            if name in args:
+                raise MarkerError(f"argument '{name}' is given twice")
+            if name not in self.args:
+                allowed = ", ".join(sorted(self.args)) or "none"
+                raise MarkerError(f"unknown argument '{name}' (allowed: {allowed})")
+            choices = self.args[name].allowed()
+            if choices is not None and value not in choices:
+                raise MarkerError(f"{name}={value} is not allowed (allowed: {', '.join(choices)})")
+            args[name] = value
+        missing = [name for name, arg in self.args.items() if arg.required and name not in args]
+        if missing:
+            raise MarkerError(f"missing argument {', '.join(f'{m}=' for m in missing)}")
+        return args
 
 
-def renderer(kind: str) -> Callable[[Renderer], Renderer]:
+_RENDERERS: dict[str, Spec] = {}
+
+
+def renderer(kind: str, **args: Arg) -> Callable[[Renderer], Renderer]:
     def register(fn: Renderer) -> Renderer:
-        _RENDERERS[kind] = fn
+        if kind in _RENDERERS:
+            raise ValueError(f"marker kind {kind!r} is registered twice")
+        _RENDERERS[kind] = Spec(kind, fn, dict(args))
         return fn
 
     return register
 
 
-def renderers() -> dict[str, Renderer]:
-    for module in RENDER_MODULES:
-        importlib.import_module(module)
+def renderers() -> dict[str, Spec]:
+    """Every marker kind: the shared ones and each family's (its ``views`` module)."""
+    from tipsbench import families
+    from tipsbench.render import common as _shared  # noqa: F401 - registers on import
+
+    families.discover("views")
     return dict(_RENDERERS)
 
 
@@ -71,23 +108,27 @@ def render_markers(markdown: str, ctx: PageContext) -> str:
 
     def replace(match: re.Match) -> str:
         kind, raw_args = match.group(1), match.group(2)
-        args = dict(ARG.findall(raw_args))
-        fn = available.get(kind)
-        if fn is None:
-            ctx.warn(f"{ctx.page}: unknown tipsbench marker '{kind}' (known: {', '.join(sorted(available))})")
-            return match.group(0)
+        marker = " ".join(match.group(0).split())
         try:
-            html = fn(ctx, args)
+            spec = available.get(kind)
+            if spec is None:
+                raise MarkerError(f"unknown marker kind '{kind}' (known: {', '.join(sorted(available))})")
+            html = spec.fn(ctx, spec.validate(ARG.findall(raw_args)))
         except MarkerError as exc:
-            ctx.warn(f"{ctx.page}: tipsbench:{kind}: {exc}")
-            return match.group(0)
+            ctx.warn(f"{ctx.page}: {marker}: {exc}")
+            html = tag("p", common.text("marker_problem", ctx.locale, problem=str(exc)), class_="tb-empty")
         # Blank lines around the fragment make Markdown treat it as a raw HTML block.
         return f"\n\n{html}\n\n"
 
-    return MARKER.sub(replace, markdown)
+    out = MARKER.sub(replace, markdown)
+    for stray in LOOKS_LIKE_MARKER.findall(out):
+        ctx.warn(f"{ctx.page}: {' '.join(stray.split())}: not a well-formed marker "
+                 "(expected <!-- tipsbench:kind name=value ... -->)")
+    return out
 
 
-def require(args: dict, key: str) -> str:
-    if key not in args:
-        raise MarkerError(f"missing argument '{key}='")
-    return args[key]
+def family_ids() -> tuple[str, ...]:
+    """The tip id of every family with results (for ``tip=`` arguments)."""
+    from tipsbench import families
+
+    return families.tips()

@@ -6,65 +6,57 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tipsbench.render import fmt
-from tipsbench.render.fmt import esc
-from tipsbench.render.labels import label
+from tipsbench import fmt
+from tipsbench.render.html import Markup, cell, join, table, tag
+from tipsbench.render.labels import common
 from tipsbench.results import Record
-
-
-def row_label(record: Record) -> str:
-    return str(record.extra.get("code") or record.variant)
 
 
 def memory_label(records: Sequence[Record], locale: str) -> str:
     flags = {r.shares_memory for r in records}
     if flags == {True}:
-        return label("shares", locale)
+        return common.plain("shares", locale)
     if flags == {False}:
-        return label("copies", locale)
-    return label("mixed", locale) if len(flags) > 1 else "?"
+        return common.plain("copies", locale)
+    return common.plain("mixed", locale) if len(flags) > 1 else "?"
 
 
-def cell(record: Record, ceiling: float | None, locale: str) -> str:
+def result_cell(record: Record, ceiling: float | None, locale: str) -> Markup:
     """Median time, and for a copy its throughput and % of the ceiling.
 
     The tooltip carries the rest of the statistics, so every number can be traced
     back to the run (IQR, rounds, calls per round).
     """
-    sep = label("list_sep", locale)
-    tip = sep.join((f"{label('median', locale)} {fmt.duration(record.median_s)}",
-                    f"{label('iqr', locale)} {fmt.duration(record.iqr_s)}",
-                    label("rounds_calls", locale, rounds=record.rounds, calls=record.iterations)))
-    parts = [f'<span class="tb-time">{fmt.duration(record.median_s)}</span>']
+    sep = common.plain("list_sep", locale)
+    tooltip = sep.join((f"{common.plain('median', locale)} {fmt.duration(record.median_s)}",
+                        f"{common.plain('iqr', locale)} {fmt.duration(record.iqr_s)}",
+                        common.plain("rounds_calls", locale, rounds=record.rounds, calls=record.iterations)))
     rate = record.bytes_per_s
     if rate is None:
-        parts.append('<span class="tb-rate">—</span>')
+        throughput = "—"
     else:
-        share = f" · {fmt.percent(rate / ceiling)}" if ceiling else ""
-        parts.append(f'<span class="tb-rate">{fmt.rate(rate)}{share}</span>')
-    return f'<td title="{esc(tip)}">{"<br>".join(parts)}</td>'
+        throughput = fmt.rate(rate) + (f" · {fmt.percent(rate / ceiling)}" if ceiling else "")
+    content = tag("span", fmt.duration(record.median_s), class_="tb-time") + Markup("<br>") \
+        + tag("span", throughput, class_="tb-rate")
+    return cell(content, title=tooltip)
+
+
+def size_head(nbytes: int, note: str | None) -> Markup:
+    return join([fmt.size(nbytes)] + ([Markup("<br>"), tag("small", note)] if note else []))
 
 
 def results_table(records: Sequence[Record], ceiling: float | None, locale: str,
-                  size_notes: dict[int, str] | None = None) -> str:
+                  size_notes: dict[int, str] | None = None) -> Markup:
     """One table: a row per variant (in first-seen order), a column per size."""
     sizes = sorted({r.nbytes for r in records})
     rows: dict[str, dict[int, Record]] = {}
     for record in records:
-        rows.setdefault(row_label(record), {})[record.nbytes] = record
+        rows.setdefault(record.code, {})[record.nbytes] = record
     size_notes = size_notes or {}
-    head = "".join(
-        f"<th>{esc(fmt.size(s))}" + (f"<br><small>{esc(size_notes[s])}</small>" if s in size_notes else "") + "</th>"
-        for s in sizes
-    )
-    lines = [
-        '<div class="tb-table"><table>',
-        f"<thead><tr><th>{label('variant', locale)}</th><th>{label('memory', locale)}</th>{head}</tr></thead>",
-        "<tbody>",
-    ]
-    for name, by_size in rows.items():
-        cells = "".join(cell(by_size[s], ceiling, locale) if s in by_size else "<td></td>" for s in sizes)
-        memory = memory_label(list(by_size.values()), locale)
-        lines.append(f"<tr><th><code>{esc(name)}</code></th><td>{esc(memory)}</td>{cells}</tr>")
-    lines += ["</tbody>", "</table></div>"]
-    return "\n".join(lines)
+    head = [common.plain("variant", locale), common.plain("memory", locale)]
+    head += [size_head(s, size_notes.get(s)) for s in sizes]
+    body = []
+    for code, by_size in rows.items():
+        cells = [result_cell(by_size[s], ceiling, locale) if s in by_size else "" for s in sizes]
+        body.append([cell(tag("code", code), header=True), memory_label(list(by_size.values()), locale), *cells])
+    return table(head, body)

@@ -21,10 +21,10 @@ from pathlib import Path
 
 import torch
 
-from tipsbench import checkpoints, models
 from tipsbench.cases import MiB
 from tipsbench.claims import Observation, claim
 from tipsbench.claims.checks import run_child
+from tipsbench.families.save_load import checkpoints, models
 
 # A full-model file may be this much bigger than the state_dict and still count as
 # "the same size": the pickled module structure is kilobytes, the tensors are megabytes.

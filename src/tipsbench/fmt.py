@@ -1,10 +1,7 @@
-"""Number formatting shared by the tables, charts and the CLI: three significant
+"""Number formatting shared by the pages, charts and the CLI: three significant
 digits, units chosen per value (a table spans 0.5 µs to 100 ms)."""
 
 from __future__ import annotations
-
-import html
-import re
 
 TIME_UNITS = ((1.0, "s"), (1e-3, "ms"), (1e-6, "µs"), (1e-9, "ns"))
 
@@ -43,13 +40,3 @@ def size(nbytes: float) -> str:
 
 def percent(fraction: float) -> str:
     return f"{fraction * 100:.0f}%"
-
-
-def esc(value: object) -> str:
-    """Escape anything that came from a results file before it reaches HTML."""
-    return html.escape(str(value), quote=True)
-
-
-def code_spans(text: str) -> str:
-    """Escaped text in which `backticked` parts become <code>: labels and claims name APIs."""
-    return re.sub(r"`([^`]+)`", r"<code>\1</code>", esc(text))

@@ -16,10 +16,9 @@ import numpy as np
 import torch
 
 from tipsbench.cases import Case, KiB, MiB, size_grid
+from tipsbench.families.numpy_tensor import TIP
+from tipsbench.families.numpy_tensor.records import NUMPY_TO_TORCH, TORCH_TO_NUMPY
 
-TIP = "numpy"
-NUMPY_TO_TORCH = "numpy_to_torch"
-TORCH_TO_NUMPY = "torch_to_numpy"
 DTYPES_FULL = ("float32", "float64", "int64")
 DTYPES_QUICK = ("float32",)
 SMALLEST = 1 * KiB

@@ -7,7 +7,7 @@ safetensors' ``save_file`` refuses). Each is sized by the bytes of its parameter
 buffers, the floor any checkpoint format must write.
 
 The classes live at module level on purpose: ``torch.save(model)`` pickles a class by
-its import path (``tipsbench.models.MLP``), so a full-model file only loads where this
+its import path (``tipsbench.families.save_load.models.MLP``), so a full-model file only loads where this
 module can be imported.
 """
 

@@ -10,14 +10,10 @@ message is one line naming the file and the problem, never a pickle traceback.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import io
 import json
-import mmap
 import os
 import pickle
-import shutil
 import struct
 import zipfile
 from collections.abc import Iterable, Mapping
@@ -35,7 +31,6 @@ LEGACY_MAGIC = b"\x80\x02"
 SAFETENSORS_MAX_HEADER = 100 << 20
 FORMATS = ("zip", "legacy", "safetensors", "unknown")
 # Keep this much disk free beyond what a save needs: other processes write too.
-DISK_HEADROOM_BYTES = 1 << 30
 
 
 class CheckpointError(FileProblem):
@@ -225,78 +220,3 @@ def to_bytes(obj: object) -> bytes:
     buf = io.BytesIO()
     torch.save(obj, buf)
     return buf.getvalue()
-
-
-# -- files and the page cache ---------------------------------------------------------
-
-
-def fsync_path(path: os.PathLike | str) -> None:
-    """Flush a file that another library wrote and closed to the device."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def evict(path: os.PathLike | str) -> bool:
-    """Ask the kernel to drop a file's pages from the page cache; True if the call exists.
-
-    ``posix_fadvise(POSIX_FADV_DONTNEED)`` after an fsync drops the clean pages this
-    guest kernel caches for the file. It guarantees nothing about caches below it: on a
-    VM the host and the virtual disk may still hold the bytes, so the next read is
-    "not from this kernel's page cache", not necessarily "from the disk". Pages mapped
-    by another process stay. Use resident_fraction() to see what was really dropped.
-    """
-    if not hasattr(os, "posix_fadvise"):
-        return False
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
-    finally:
-        os.close(fd)
-    return True
-
-
-_libc = None
-
-
-def resident_fraction(path: os.PathLike | str) -> float | None:
-    """The fraction of a file's pages in the page cache (mincore), or None where unknown."""
-    global _libc
-    size = os.path.getsize(path)
-    if size == 0:
-        return 1.0
-    if _libc is None:
-        name = ctypes.util.find_library("c")
-        if not name:
-            return None
-        _libc = ctypes.CDLL(name, use_errno=True)
-    import numpy as np
-
-    page = mmap.PAGESIZE
-    pages = (size + page - 1) // page
-    vec = (ctypes.c_ubyte * pages)()
-    with open(path, "rb") as fh, mmap.mmap(fh.fileno(), size, prot=mmap.PROT_READ) as mapped:
-        # A zero-copy view gives the mapping's address; it must be gone before close.
-        view = np.frombuffer(mapped, dtype=np.uint8)
-        addr = view.ctypes.data
-        status = _libc.mincore(ctypes.c_void_p(addr), ctypes.c_size_t(size), vec)
-        del view
-    if status != 0:
-        return None
-    return sum(v & 1 for v in vec) / pages
-
-
-def free_disk_bytes(directory: os.PathLike | str) -> int:
-    return shutil.disk_usage(directory).free
-
-
-def disk_room(directory: os.PathLike | str, needed: int) -> tuple[bool, str]:
-    """Whether `needed` bytes can be written to `directory` with headroom, and why not."""
-    free = free_disk_bytes(directory)
-    if needed + DISK_HEADROOM_BYTES <= free:
-        return True, ""
-    return False, (f"needs {needed / 2**20:.0f} MiB of disk plus {DISK_HEADROOM_BYTES >> 20} MiB headroom "
-                   f"in {directory}, only {free / 2**20:.0f} MiB free")

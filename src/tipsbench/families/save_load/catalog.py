@@ -1,7 +1,7 @@
 """The save & load catalog: every way to save or load a model that the suite times,
 on which targets, with the code the page shows. Shared by benchmarks/test_save_load.py
-and the page's renderers (tipsbench.render.save_load_views), so a method's name means
-the same thing in both."""
+(through calls.py, which times each method) and the page's views, so a method's name
+means the same thing in both."""
 
 from __future__ import annotations
 
@@ -9,18 +9,26 @@ from dataclasses import dataclass
 
 import torch
 
-from tipsbench import models
 from tipsbench.cases import format_bytes
+from tipsbench.families.save_load import TIP, models
+from tipsbench.families.save_load.records import (
+    BYTESIO,
+    CACHED,
+    EVICTED,
+    FILE,
+    FSYNC,
+    LOAD,
+    SAVE,
+    TARGETS,
+)
+from tipsbench.filecache import EVICTED_CEILING, FSYNC_CEILING, PAGE_CACHE_CEILING
 
-TIP = "save_load"
-SAVE, LOAD = "save", "load"
-BYTESIO, FILE, FSYNC = "bytesio", "file", "fsync"
-CACHED, EVICTED = "cached", "evicted"
+__all__ = ["BYTESIO", "CACHED", "EVICTED", "FILE", "FSYNC", "LOAD", "SAVE", "TARGETS", "TIP"]
 # map_location sends a load where the model will run: the accelerator when there is one.
 DEVICE = "cuda" if torch.cuda.is_available() else "cpu"
-FSYNC_CEILING = "fsync_write_bytes_per_s"
-PAGE_CACHE_CEILING = "page_cache_read_bytes_per_s"
-EVICTED_CEILING = "evicted_read_bytes_per_s"
+# The ceiling each target's throughput is compared with (none for memory and plain writes:
+# a write into the page cache has no measured bound of its own).
+CEILING_OF_TARGET = {FSYNC: FSYNC_CEILING, CACHED: PAGE_CACHE_CEILING, EVICTED: EVICTED_CEILING}
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""CPU ↔ GPU transfers: every variant the GPU page compares, the devices, and the link.
+"""CPU ↔ GPU transfers: every variant the GPU page compares, and the devices.
 
 A variant is the code the page shows, compiled into the very callable that is timed,
 so the label can't drift from what ran. Inputs are built per variant (a 1 GiB case
@@ -10,17 +10,16 @@ engine's reference) and pin (``pin_memory()`` alone, a host-side cost).
 
 from __future__ import annotations
 
-import re
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from tipsbench.cases import Case, GiB, KiB, MiB
+from tipsbench.families.transfer import TIP
+from tipsbench.families.transfer.records import D2D, D2H, H2D, PIN
+from tipsbench.machine import Device, find_devices
 
-TIP = "transfer"
+__all__ = ["D2D", "D2H", "H2D", "PIN", "TIP", "Device", "find_devices"]  # re-exported for the suite
 DTYPE = "float32"
-H2D, D2H, D2D, PIN = "h2d", "d2h", "d2d", "pin"
 # bandwidthTest-style sweep: 4 KiB × 4^k up to 1 GiB (10 sizes); quick keeps three.
 FULL_SIZES = tuple(4 * KiB * 4**k for k in range(10))
 QUICK_SIZES = (4 * KiB, 1 * MiB, 64 * MiB)
@@ -73,34 +72,6 @@ VARIANTS: tuple[Variant, ...] = (
     Variant("d2d", D2D, "d_dst.copy_(d)", ("d", "d_dst"), False, False),
 )
 VARIANTS_BY_NAME = {v.name: v for v in VARIANTS}
-
-
-@dataclass(frozen=True)
-class Device:
-    """One accelerator as the results label it: type, index and name."""
-
-    type: str
-    index: int
-    name: str
-    pci_bus_id: str | None = None
-
-    @property
-    def torch_name(self) -> str:
-        return f"{self.type}:{self.index}"
-
-    @property
-    def label(self) -> str:
-        return f"{self.torch_name} {self.name}"
-
-
-def find_devices(torch_module) -> list[Device]:
-    """Every visible CUDA GPU (by index and name), then MPS where present."""
-    from tipsbench import machine
-
-    found = []
-    for accel in machine.accelerators(torch_module):
-        found.append(Device(accel["type"], int(accel["index"]), str(accel["name"]), accel.get("pci_bus_id")))
-    return found
 
 
 def sizes(full: bool) -> tuple[int, ...]:
@@ -186,114 +157,3 @@ def best_rates(measured: list[tuple[str, str, int, float]]) -> dict[tuple[str, s
         if key not in best or rate > best[key][0]:
             best[key] = (rate, name, nbytes)
     return best
-
-
-# --- The link between host and device -----------------------------------------
-
-# GT/s per lane → PCIe generation; encoding efficiency per generation.
-PCIE_GEN_BY_GTS = {2.5: 1, 5.0: 2, 8.0: 3, 16.0: 4, 32.0: 5, 64.0: 6}
-PCIE_ENCODING = {1: 8 / 10, 2: 8 / 10, 3: 128 / 130, 4: 128 / 130, 5: 128 / 130, 6: 242 / 256}
-GTS_BY_GEN = {gen: gts for gts, gen in PCIE_GEN_BY_GTS.items()}
-SYSFS_PCI = Path("/sys/bus/pci/devices")
-
-
-@dataclass(frozen=True)
-class Link:
-    gen: int
-    width: int
-    source: str  # where it was read: 'sysfs' or 'nvidia-smi'
-
-    @property
-    def bytes_per_s(self) -> float:
-        """Theoretical payload bandwidth per direction: GT/s × lanes × encoding / 8."""
-        return GTS_BY_GEN[self.gen] * 1e9 * self.width * PCIE_ENCODING[self.gen] / 8
-
-    @property
-    def label(self) -> str:
-        return f"PCIe Gen{self.gen} x{self.width}"
-
-
-def pcie_theoretical_bytes_per_s(gen: int, width: int) -> float:
-    return Link(gen, width, "").bytes_per_s
-
-
-def sysfs_address(pci_bus_id: str) -> str:
-    """'00000000:3B:00.0' (CUDA's form) → '0000:3b:00.0' (sysfs's form)."""
-    domain, rest = pci_bus_id.split(":", 1)
-    return f"{int(domain, 16):04x}:{rest.lower()}"
-
-
-def parse_sysfs_speed(text: str) -> int | None:
-    """'16.0 GT/s PCIe' → 4; None for anything else (e.g. 'Unknown')."""
-    match = re.match(r"\s*([\d.]+)\s*GT/s", text)
-    return PCIE_GEN_BY_GTS.get(float(match.group(1))) if match else None
-
-
-def sysfs_link(pci_bus_id: str | None, root: Path = SYSFS_PCI) -> Link | None:
-    """The PCIe link of a device from sysfs, or None where it can't be read.
-
-    We read the current link, which an idle GPU may have trained down to save power:
-    read it right after transfers ran (the benchmarks do), not on an idle card.
-    """
-    if not pci_bus_id:
-        return None
-    base = root / sysfs_address(pci_bus_id)
-    try:
-        gen = parse_sysfs_speed((base / "current_link_speed").read_text())
-        width = int((base / "current_link_width").read_text().strip())
-    except (OSError, ValueError):
-        return None
-    return Link(gen, width, "sysfs") if gen and width > 0 else None
-
-
-NVIDIA_SMI_QUERY = "index,pci.bus_id,name,uuid,pcie.link.gen.current,pcie.link.width.current"
-
-
-def nvidia_smi_gpus(run: Callable[[list[str]], str | None] | None = None) -> list[dict]:
-    """nvidia-smi's GPUs (physical index, bus id, name, uuid, link); [] without nvidia-smi."""
-    run = run or _run_text
-    out = run(["nvidia-smi", f"--query-gpu={NVIDIA_SMI_QUERY}", "--format=csv,noheader,nounits"])
-    return parse_nvidia_smi(out or "")
-
-
-def parse_nvidia_smi(text: str) -> list[dict]:
-    gpus = []
-    for line in text.splitlines():
-        fields = [f.strip() for f in line.split(",")]
-        if len(fields) != 6 or not fields[0].isdigit():
-            continue
-        gen = int(fields[4]) if fields[4].isdigit() else None
-        width = int(fields[5]) if fields[5].isdigit() else None
-        link = Link(gen, width, "nvidia-smi") if gen in GTS_BY_GEN and width else None
-        gpus.append({"index": int(fields[0]), "pci_bus_id": fields[1], "name": fields[2],
-                     "uuid": fields[3], "link": link})
-    return gpus
-
-
-def same_bus_id(a: str | None, b: str | None) -> bool:
-    """Bus ids compared in sysfs form: CUDA pads the domain to 8 digits, lspci to 4."""
-    if not a or not b:
-        return False
-    try:
-        return sysfs_address(a) == sysfs_address(b)
-    except ValueError:
-        return False
-
-
-def link_of(device: Device, smi: list[dict] | None = None, root: Path = SYSFS_PCI) -> Link | None:
-    """The device's link: sysfs first, then nvidia-smi's row with the same bus id."""
-    link = sysfs_link(device.pci_bus_id, root)
-    if link is not None:
-        return link
-    for row in smi if smi is not None else nvidia_smi_gpus():
-        if same_bus_id(row["pci_bus_id"], device.pci_bus_id):
-            return row["link"]
-    return None
-
-
-def _run_text(cmd: list[str]) -> str | None:
-    try:
-        out = subprocess.run(cmd, capture_output=True, text=True, timeout=20)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout if out.returncode == 0 else None

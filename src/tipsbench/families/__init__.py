@@ -1,0 +1,42 @@
+"""Tip families: one package each (numpy_tensor, save_load, transfer, …).
+
+A family package may hold ``records`` (its typed result fields), ``claims`` (checked
+statements) and ``views`` (page markers). The registries find them here; nothing
+else lists families, so adding one is adding its package. Keep each family's
+``__init__`` light: discovery imports it.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import importlib.util
+import pkgutil
+from types import ModuleType
+
+
+@functools.cache
+def names() -> tuple[str, ...]:
+    """The family packages, sorted."""
+    return tuple(sorted(info.name for info in pkgutil.iter_modules(__path__) if info.ispkg))
+
+
+def discover(part: str) -> list[ModuleType]:
+    """Import ``tipsbench.families.<family>.<part>`` for every family that has one."""
+    found = []
+    for family in names():
+        name = f"{__name__}.{family}.{part}"
+        if importlib.util.find_spec(name) is not None:
+            found.append(importlib.import_module(name))
+    return found
+
+
+@functools.cache
+def tips() -> tuple[str, ...]:
+    """The tip id (``TIP``) of every family whose results a run records, sorted."""
+    found = []
+    for family in names():
+        module = importlib.import_module(f"{__name__}.{family}")
+        if hasattr(module, "TIP"):
+            found.append(module.TIP)
+    return tuple(sorted(found))

@@ -1,0 +1,1 @@
+"""Memory size: what sys.getsizeof, nbytes and element sizes really report."""

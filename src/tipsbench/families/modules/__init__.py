@@ -1,0 +1,1 @@
+"""nn.Module containers: why a plain Python list hides layers from the module."""

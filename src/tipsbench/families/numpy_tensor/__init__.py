@@ -1,0 +1,3 @@
+"""NumPy ↔ tensor conversions: which share memory, which copy, and what each costs."""
+
+TIP = "numpy"

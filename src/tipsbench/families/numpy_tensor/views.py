@@ -1,0 +1,146 @@
+"""The Tensor ↔ NumPy page's generated parts: a table and a chart per dtype, the
+headline findings, and the fidelity check of our timing against
+torch.utils.benchmark.Timer.
+
+Markers:
+    <!-- tipsbench:numpy-table dtype=float32 -->
+    <!-- tipsbench:numpy-chart dtype=float32 -->
+    <!-- tipsbench:numpy-headline -->
+    <!-- tipsbench:numpy-fidelity -->
+"""
+
+from __future__ import annotations
+
+from tipsbench import fmt
+from tipsbench.ceilings import MEMCPY
+from tipsbench.families.numpy_tensor import TIP
+from tipsbench.families.numpy_tensor.catalog import DTYPES_FULL
+from tipsbench.families.numpy_tensor.records import NumpyFields
+from tipsbench.render.charts import Series, throughput_chart
+from tipsbench.render.common import cache_notes, machine_line, no_results, notes
+from tipsbench.render.html import Markup, join, table, tag
+from tipsbench.render.labels import common, define
+from tipsbench.render.registry import Arg, PageContext, renderer
+from tipsbench.render.tables import results_table
+from tipsbench.results import Record, Run, newest_per_machine
+
+HEADLINE_DTYPE = "float32"
+DTYPE = Arg(required=True, choices=DTYPES_FULL)
+
+text = define("numpy", {
+    "share_vs_copy": {
+        "en": "At {size} ({dtype}), `torch.from_numpy(a)` took {share} and `torch.tensor(a)` took {copy}: the copy took {ratio}× as long.",
+        "zh": "{size}（{dtype}）的数组，`torch.from_numpy(a)` 耗时 {share}，`torch.tensor(a)` 耗时 {copy}，后者耗时是前者的 {ratio} 倍。",
+    },
+    "fresh_vs_warm": {
+        "en": "Copying the same {size} into a new tensor ran at {fresh}; copying it into an already-touched tensor (`dst.copy_(…)`) ran at {warm}. The difference is the page faults of a fresh allocation.",
+        "zh": "同样 {size} 的数据，复制到新张量的吞吐量为 {fresh}；复制到已写过的张量（`dst.copy_(…)`）为 {warm}。差距来自新分配内存的缺页异常。",
+    },
+    "ceiling": {
+        "en": "This machine's warm memory-copy ceiling: {ceiling}.",
+        "zh": "这台机器的内存复制上限（热缓冲区）：{ceiling}。",
+    },
+    "fidelity_size": {"en": "Size", "zh": "大小"},
+    "fidelity_ours": {"en": "tipsbench median", "zh": "tipsbench 中位数"},
+    "fidelity_timer": {"en": "Timer median", "zh": "Timer 中位数"},
+    "fidelity_ratio": {"en": "Ratio", "zh": "比值"},
+})
+
+
+def _matching(dtype: str):
+    return lambda r: r.tip == TIP and r.dtype == dtype
+
+
+def _runs(ctx: PageContext, dtype: str) -> list[Run]:
+    return newest_per_machine(ctx.runs, TIP, _matching(dtype))
+
+
+@renderer("numpy-table", dtype=DTYPE)
+def numpy_table(ctx: PageContext, args: dict[str, str]) -> Markup:
+    blocks = []
+    for run in _runs(ctx, args["dtype"]):
+        records = [r for r in run.for_tip(TIP) if r.dtype == args["dtype"]]
+        ceiling = run.machine.rate(MEMCPY)
+        extra = [common.text("zero_copy_note", ctx.locale)] if any(r.bytes_per_s is None for r in records) else []
+        if ceiling and any((r.bytes_per_s or 0) > ceiling for r in records):
+            extra.append(common.text("over_100_note", ctx.locale))
+        blocks += [machine_line(ctx, run), results_table(records, ceiling, ctx.locale, cache_notes(records, ctx.locale)),
+                   notes(*extra)]
+    return tag("div", join(blocks), class_="tb-results") if blocks else no_results(ctx)
+
+
+@renderer("numpy-chart", dtype=DTYPE)
+def numpy_chart(ctx: PageContext, args: dict[str, str]) -> Markup:
+    blocks = []
+    dtype = args["dtype"]
+    for index, run in enumerate(_runs(ctx, dtype)):
+        records = [r for r in run.for_tip(TIP) if r.dtype == dtype and r.bytes_per_s is not None]
+        if not records:
+            continue
+        by_code: dict[str, list[tuple[float, float]]] = {}
+        for r in records:
+            by_code.setdefault(r.code, []).append((r.nbytes, r.bytes_per_s))
+        ceiling = run.machine.rate(MEMCPY)
+        svg = throughput_chart(
+            [Series(name, tuple(points)) for name, points in by_code.items()],
+            title=common.plain("chart_title_rate", ctx.locale, dtype=dtype),
+            x_label=common.plain("axis_size", ctx.locale), y_label=common.plain("axis_rate", ctx.locale),
+            chart_id=f"tb-numpy-{dtype}-{index}-{ctx.locale}",
+            ceiling=(common.plain("ceiling_line", ctx.locale), ceiling) if ceiling else None,
+            marks=[(name, float(size)) for name, size in run.machine.caches],
+        )
+        blocks.append(machine_line(ctx, run) + tag("figure", svg, class_="tb-figure"))
+    return join(blocks) if blocks else no_results(ctx)
+
+
+def _pick(records: list[Record], variant: str, nbytes: int) -> Record | None:
+    return next((r for r in records if r.variant == variant and r.nbytes == nbytes), None)
+
+
+def _findings(ctx: PageContext, run: Run) -> list[Markup]:
+    records = [r for r in run.for_tip(TIP) if r.dtype == HEADLINE_DTYPE]
+    if not records:
+        return []
+    largest = max(r.nbytes for r in records)
+    share, copy = _pick(records, "from_numpy", largest), _pick(records, "tensor", largest)
+    warm = _pick(records, "copy_into_preallocated", largest)
+    size = fmt.size(largest)
+    found = []
+    if share and copy and share.median_s > 0:
+        found.append(text.text("share_vs_copy", ctx.locale, size=size, dtype=HEADLINE_DTYPE,
+                               share=fmt.duration(share.median_s), copy=fmt.duration(copy.median_s),
+                               ratio=f"{copy.median_s / share.median_s:,.0f}"))
+    if copy and warm and copy.bytes_per_s and warm.bytes_per_s:
+        found.append(text.text("fresh_vs_warm", ctx.locale, size=size, fresh=fmt.rate(copy.bytes_per_s),
+                               warm=fmt.rate(warm.bytes_per_s)))
+    ceiling = run.machine.rate(MEMCPY)
+    if ceiling:
+        found.append(text.text("ceiling", ctx.locale, ceiling=fmt.rate(ceiling)))
+    return found
+
+
+@renderer("numpy-headline")
+def headline(ctx: PageContext, args: dict[str, str]) -> Markup:
+    blocks = []
+    for run in newest_per_machine(ctx.runs, TIP):
+        found = _findings(ctx, run)
+        if found:
+            blocks.append(machine_line(ctx, run) + tag("ul", join(tag("li", f) for f in found)))
+    return tag("div", join(blocks), class_="tb-headline") if blocks else no_results(ctx)
+
+
+@renderer("numpy-fidelity")
+def fidelity(ctx: PageContext, args: dict[str, str]) -> Markup:
+    """Our calibrated median of torch.from_numpy vs Timer's, per size, per machine."""
+    head = [text.plain(f"fidelity_{k}", ctx.locale) for k in ("size", "ours", "timer", "ratio")]
+    blocks = []
+    for run in newest_per_machine(ctx.runs, TIP):
+        rows = []
+        for r in sorted(run.for_tip(TIP), key=lambda r: (r.dtype, r.nbytes)):
+            reference = r.fields.timer_median_s if isinstance(r.fields, NumpyFields) else None
+            if reference:
+                rows.append([f"{fmt.size(r.nbytes)} {r.dtype}", fmt.duration(r.median_s), fmt.duration(reference),
+                             f"{r.median_s / reference:.2f}"])
+        if rows:
+            blocks.append(machine_line(ctx, run) + table(head, rows))
+    return join(blocks) if blocks else no_results(ctx)

@@ -1,0 +1,277 @@
+"""The Save & load page's generated parts: results tables and throughput charts per
+model and target, file size over the parameter bytes per format, and the full-model vs
+state_dict ratios.
+
+Everything comes from typed records (tipsbench.families.save_load.records). Markers:
+    <!-- tipsbench:saveload-table model=mlp op=load target=cached -->
+    <!-- tipsbench:saveload-chart model=mlp op=load target=cached -->
+    <!-- tipsbench:saveload-sizes -->
+    <!-- tipsbench:saveload-ratios -->
+The ceiling a table or chart compares with follows from its target (catalog.CEILING_OF_TARGET).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+
+from tipsbench import fmt
+from tipsbench.families.save_load import TIP, models
+from tipsbench.families.save_load.catalog import CEILING_OF_TARGET
+from tipsbench.families.save_load.records import FILE, FORMATS, OPS, TARGETS, SaveLoadFields
+from tipsbench.render.charts import Series, throughput_chart
+from tipsbench.render.common import ceiling_name, empty_notice, machine_line, notes
+from tipsbench.render.html import Markup, join, table, tag
+from tipsbench.render.labels import common, define
+from tipsbench.render.registry import Arg, PageContext, renderer
+from tipsbench.render.tables import results_table
+from tipsbench.results import Record, Run, newest_per_machine
+
+# Which save method stands for each format in the size table (same bytes on every target).
+SIZE_METHODS = {"state_dict": "save_state_dict", "full": "save_full", "safetensors": "st_save_model"}
+# Full model vs state_dict, method against method, on the same target.
+# (label key, op, target, full-model method, state_dict method)
+RATIO_PAIRS = (
+    ("save_file", "save", "file", "save_full", "save_state_dict"),
+    ("save_fsync", "save", "fsync", "save_full", "save_state_dict"),
+    ("load_cached", "load", "cached", "load_full", "load_state_dict_into"),
+    ("load_only_cached", "load", "cached", "load_full", "load_state_dict"),
+    ("load_evicted", "load", "evicted", "load_full", "load_state_dict_into"),
+)
+# A ratio this close to 1 is "no meaningful difference" on a shared machine.
+SAME_WITHIN = 0.10
+WHERE = {"model": Arg(required=True, choices=tuple(models.KINDS)), "op": Arg(required=True, choices=OPS),
+         "target": Arg(required=True, choices=TARGETS)}
+
+text = define("saveload", {
+    "model": {"en": "Model", "zh": "模型"},
+    "param_bytes": {"en": "Parameter bytes", "zh": "参数字节数"},
+    "fmt_state_dict": {"en": "state_dict", "zh": "state_dict"},
+    "fmt_full": {"en": "full model", "zh": "整个模型"},
+    "fmt_safetensors": {"en": "safetensors", "zh": "safetensors"},
+    "size_note": {
+        "en": "File size in bytes and, in brackets, what it adds over the parameter and buffer bytes (the floor for any format).",
+        "zh": "文件大小（字节），括号内是超出参数与缓冲区字节数（任何格式的下限）的部分。",
+    },
+    "size_ratio": {"en": "file size", "zh": "文件大小"},
+    "save_file": {"en": "save, file", "zh": "保存，文件"},
+    "save_fsync": {"en": "save, file + fsync", "zh": "保存，文件 + fsync"},
+    "load_cached": {"en": "load, page cache", "zh": "加载，页缓存"},
+    "load_evicted": {"en": "load, evicted", "zh": "加载，已逐出缓存"},
+    "load_only_cached": {"en": "torch.load alone, page cache", "zh": "仅 torch.load，页缓存"},
+    "ratio_note": {
+        "en": "Median time of `torch.save(model)` / `torch.load(f, weights_only=False)` divided by that of `torch.save(model.state_dict())` / `model.load_state_dict(torch.load(f))` (“torch.load alone”: divided by `torch.load(f)` of the state_dict, without copying it into a model). Below 1, the full model is faster.",
+        "zh": "`torch.save(model)` / `torch.load(f, weights_only=False)` 的耗时中位数除以 `torch.save(model.state_dict())` / `model.load_state_dict(torch.load(f))` 的耗时中位数（“仅 torch.load”一列除以的是 `state_dict` 的 `torch.load(f)`，不含复制进模型的一步）。小于 1 表示整个模型更快。",
+    },
+    "summary": {
+        "en": "Median over {n} models: saving the whole model takes {save} the time of saving the state_dict ({save_verdict}); loading it takes {load} the time of loading a state_dict into a model ({load_verdict}); its file is {size} the size.",
+        "zh": "{n} 个模型的中位数：保存整个模型的耗时是保存 `state_dict` 的 {save}（{save_verdict}）；加载整个模型的耗时是把 `state_dict` 加载进模型的 {load}（{load_verdict}）；文件大小是 {size}。",
+    },
+    "verdict_same": {"en": "no meaningful difference: within ±10%", "zh": "没有实质差别：相差在 ±10% 以内"},
+    "verdict_faster": {"en": "the full model is faster", "zh": "整个模型更快"},
+    "verdict_slower": {"en": "the full model is slower", "zh": "整个模型更慢"},
+    "chart_title": {"en": "{op} throughput vs model size ({model}, {target})",
+                    "zh": "{op}吞吐量与模型大小（{model}，{target}）"},
+    "op_save": {"en": "Save", "zh": "保存"},
+    "op_load": {"en": "Load", "zh": "加载"},
+    "target_bytesio": {"en": "in memory", "zh": "内存中"},
+    "target_file": {"en": "file", "zh": "文件"},
+    "target_fsync": {"en": "file + fsync", "zh": "文件 + fsync"},
+    "target_cached": {"en": "file in page cache", "zh": "文件在页缓存中"},
+    "target_evicted": {"en": "file evicted from page cache", "zh": "文件已逐出页缓存"},
+    "axis_size": {"en": "Parameter bytes", "zh": "参数字节数"},
+    "axis_rate": {"en": "Parameter bytes per second (GB/s)", "zh": "每秒参数字节数（GB/s）"},
+    "no_results": {
+        "en": "No save & load results yet. Run `pytest benchmarks/test_save_load.py --benchmark-json out.json` and add the file to `results/`.",
+        "zh": "还没有保存与加载的测量结果。运行 `pytest benchmarks/test_save_load.py --benchmark-json out.json`，再把生成的文件放进 `results/`。",
+    },
+})
+
+
+Model = tuple[str, int]
+
+
+def _f(record: Record) -> SaveLoadFields:
+    return record.fields  # _records keeps only records with SaveLoadFields
+
+
+def _records(run: Run) -> list[Record]:
+    return [r for r in run.for_tip(TIP) if isinstance(r.fields, SaveLoadFields)]
+
+
+def _runs(ctx: PageContext, where=None) -> list[Run]:
+    ok = where or (lambda r: True)
+    return newest_per_machine(ctx.runs, TIP, lambda r: isinstance(r.fields, SaveLoadFields) and ok(r))
+
+
+def _empty(ctx: PageContext) -> Markup:
+    return empty_notice(text.text("no_results", ctx.locale))
+
+
+def _model_key(record: Record) -> Model:
+    return _f(record).model, _f(record).model_size
+
+
+def _models_in_order(records: Sequence[Record]) -> list[Model]:
+    return list(dict.fromkeys(_model_key(r) for r in records))
+
+
+def _find(records: Sequence[Record], model: Model, variant: str, target: str) -> Record | None:
+    return next((r for r in records if _model_key(r) == model and r.variant == variant
+                 and _f(r).target == target), None)
+
+
+def _param_bytes(records: Sequence[Record], model: Model) -> int:
+    return next(_f(r).param_bytes for r in records if _model_key(r) == model)
+
+
+def _model_cell(model: Model, param: int) -> Markup:
+    return tag("code", model[0]) + " " + fmt.size(param or model[1])
+
+
+def _where(args: dict[str, str]):
+    def ok(r: Record) -> bool:
+        f = r.fields
+        return isinstance(f, SaveLoadFields) and (f.model, f.op, f.target) == (args["model"], args["op"], args["target"])
+
+    return ok
+
+
+@renderer("saveload-table", **WHERE)
+def results(ctx: PageContext, args: dict[str, str]) -> Markup:
+    """Methods × model sizes for one model, operation and target, against its ceiling."""
+    ok = _where(args)
+    blocks = []
+    for run in _runs(ctx, ok):
+        records = [r for r in run.for_tip(TIP) if ok(r)]
+        ceiling = run.machine.rate(CEILING_OF_TARGET.get(args["target"]))
+        extra = [common.text("zero_copy_note", ctx.locale)] if any(r.bytes_per_s is None for r in records) else []
+        blocks += [machine_line(ctx, run), results_table(records, ceiling, ctx.locale), notes(*extra)]
+    return tag("div", join(blocks), class_="tb-results") if blocks else _empty(ctx)
+
+
+def size_table(records: Sequence[Record], locale: str) -> Markup:
+    """Rows: model × size; columns: parameter bytes, then each format's file size and overhead."""
+    rows = []
+    for model in _models_in_order(records):
+        found = {f: _find(records, model, SIZE_METHODS[f], FILE) for f in FORMATS}
+        if all(r is None for r in found.values()):
+            continue
+        floor = _param_bytes(records, model)
+        cells: list[object] = [_model_cell(model, floor), f"{floor:,}" if floor else "—"]
+        for f in FORMATS:
+            record = found[f]
+            size = _f(record).file_bytes if record else None
+            if size is None or not floor:
+                cells.append("—")
+                continue
+            over = size - floor
+            cells.append(join([f"{size:,}", Markup("<br>"), tag("small", f"(+{over:,} · +{over / floor:.2%})")]))
+        rows.append(cells)
+    if not rows:
+        return Markup()
+    head = [text.plain("model", locale), text.plain("param_bytes", locale)]
+    head += [text.plain("fmt_" + f, locale) for f in FORMATS]
+    return table(head, rows, row_headers=True) + notes(text.text("size_note", locale))
+
+
+def ratio(records: Sequence[Record], model: Model, op: str, target: str, full: str, state: str) -> float | None:
+    """Median time of the full-model method over the state_dict method, same model and target."""
+    a, b = _find(records, model, full, target), _find(records, model, state, target)
+    if a is None or b is None or b.median_s <= 0 or _f(a).op != op:
+        return None
+    return a.median_s / b.median_s
+
+
+def size_ratio(records: Sequence[Record], model: Model) -> float | None:
+    a, b = _find(records, model, "save_full", FILE), _find(records, model, "save_state_dict", FILE)
+    sa = _f(a).file_bytes if a else None
+    sb = _f(b).file_bytes if b else None
+    return sa / sb if sa and sb else None
+
+
+def _ratio_text(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}×"
+
+
+def verdict(value: float, locale: str) -> str:
+    if abs(value - 1) <= SAME_WITHIN:
+        return text.plain("verdict_same", locale)
+    return text.plain("verdict_faster" if value < 1 else "verdict_slower", locale)
+
+
+def ratio_table(records: Sequence[Record], locale: str) -> Markup:
+    """Full model ÷ state_dict for each model: save and load times per target, and file size."""
+    cols = [pair for pair in RATIO_PAIRS if any(_f(r).target == pair[2] and r.variant == pair[3] for r in records)]
+    rows, saves, loads, sizes = [], [], [], []
+    for model in _models_in_order(records):
+        values = [ratio(records, model, *col[1:]) for col in cols]
+        size = size_ratio(records, model)
+        if all(v is None for v in values) and size is None:
+            continue
+        for (key, *_), v in zip(cols, values, strict=True):
+            if v is not None and key == "save_file":
+                saves.append(v)
+            if v is not None and key == "load_cached":
+                loads.append(v)
+        if size is not None:
+            sizes.append(size)
+        rows.append([_model_cell(model, _param_bytes(records, model)), *(_ratio_text(v) for v in values),
+                     "—" if size is None else f"{size:.4f}×"])
+    if not rows:
+        return Markup()
+    head = [text.plain("model", locale), *(text.plain(key, locale) for key, *_ in cols), text.plain("size_ratio", locale)]
+    out = table(head, rows, row_headers=True) + notes(text.text("ratio_note", locale))
+    if saves and loads and sizes:
+        save_m, load_m, size_m = (statistics.median(v) for v in (saves, loads, sizes))
+        line = text.text("summary", locale, n=len(sizes), save=_ratio_text(save_m), load=_ratio_text(load_m),
+                         size=f"{size_m:.4f}×", save_verdict=verdict(save_m, locale), load_verdict=verdict(load_m, locale))
+        out += tag("p", line, class_="tb-summary")
+    return out
+
+
+@renderer("saveload-sizes")
+def sizes(ctx: PageContext, args: dict[str, str]) -> Markup:
+    blocks = [machine_line(ctx, run) + body for run in _runs(ctx) if (body := size_table(_records(run), ctx.locale))]
+    return join(blocks) if blocks else _empty(ctx)
+
+
+@renderer("saveload-ratios")
+def ratios(ctx: PageContext, args: dict[str, str]) -> Markup:
+    blocks = [machine_line(ctx, run) + body for run in _runs(ctx) if (body := ratio_table(_records(run), ctx.locale))]
+    return join(blocks) if blocks else _empty(ctx)
+
+
+def chart_series(records: Sequence[Record], op: str, target: str, model: str) -> list[Series]:
+    """One series per method (labelled by its code): parameter bytes per second vs size."""
+    by_code: dict[str, list[tuple[float, float]]] = {}
+    for r in records:
+        f = _f(r)
+        if (f.op, f.target, f.model) != (op, target, model) or r.shares_memory or r.median_s <= 0:
+            continue  # a lazy "open" moved no bytes yet: no throughput to draw
+        by_code.setdefault(r.code, []).append((float(r.nbytes), r.nbytes / r.median_s))
+    return [Series(code, tuple(points)) for code, points in by_code.items()]
+
+
+@renderer("saveload-chart", **WHERE)
+def chart(ctx: PageContext, args: dict[str, str]) -> Markup:
+    op, target, model = args["op"], args["target"], args["model"]
+    ceiling_key = CEILING_OF_TARGET.get(target)
+    blocks = []
+    for index, run in enumerate(_runs(ctx, _where(args))):
+        series = chart_series(_records(run), op, target, model)
+        if not series:
+            continue
+        value = run.machine.rate(ceiling_key)
+        svg = throughput_chart(
+            series,
+            title=text.plain("chart_title", ctx.locale, op=text.plain(f"op_{op}", ctx.locale), model=model,
+                             target=text.plain(f"target_{target}", ctx.locale)),
+            x_label=text.plain("axis_size", ctx.locale), y_label=text.plain("axis_rate", ctx.locale),
+            chart_id=f"tb-saveload-{op}-{target}-{model}-{index}-{ctx.locale}",
+            ceiling=(ceiling_name(ceiling_key, ctx.locale), value) if value else None,
+        )
+        blocks.append(machine_line(ctx, run) + tag("figure", svg, class_="tb-figure"))
+    return join(blocks) if blocks else _empty(ctx)
+
+

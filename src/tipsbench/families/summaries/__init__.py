@@ -1,0 +1,1 @@
+"""Model summaries: torchsummary vs torchinfo, and where the old one miscounts."""

@@ -1,0 +1,3 @@
+"""CPU ↔ GPU transfers: pageable vs pinned, blocking vs not, and the APIs that copy."""
+
+TIP = "transfer"

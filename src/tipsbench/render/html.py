@@ -1,0 +1,74 @@
+"""HTML built by construction, with MarkupSafe: a string is escaped unless it is
+``Markup`` made by our own code. No decision ever depends on what a string says.
+
+Templates are ``Markup`` literals and ``Markup.format`` escapes every argument that
+isn't ``Markup`` already, so a value from a results file can only ever be text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from markupsafe import Markup, escape
+
+__all__ = ["Cell", "Markup", "cell", "code_spans", "escape", "join", "table", "tag"]
+
+_BACKTICKS = re.compile(r"`([^`]+)`")
+# Attribute names are ours, never from a file; refuse anything else early.
+_ATTR_NAME = re.compile(r"[a-z][a-z0-9-]*")
+
+
+def code_spans(text: str) -> Markup:
+    """Our own sentence (a label, a claim) with `backticked` parts as <code>.
+
+    The text is escaped first; only then do backticks become tags, so nothing in it
+    can open a tag of its own.
+    """
+    return Markup(_BACKTICKS.sub(r"<code>\1</code>", str(escape(text))))
+
+
+def join(parts: Iterable[object], sep: str | Markup = "") -> Markup:
+    """Concatenate fragments; plain strings among them are escaped."""
+    return Markup(sep).join(escape(part) for part in parts)
+
+
+def tag(name: str, content: object = "", **attrs: object) -> Markup:
+    """``<name attr="…">content</name>``; ``class_`` becomes ``class``; None drops an attribute."""
+    rendered = []
+    for key, value in attrs.items():
+        attr = key.rstrip("_").replace("_", "-")
+        if not _ATTR_NAME.fullmatch(attr):
+            raise ValueError(f"bad attribute name {attr!r}")
+        if value is not None:
+            rendered.append(Markup(' {}="{}"').format(Markup(attr), value))
+    return Markup("<{0}{1}>{2}</{0}>").format(Markup(name), join(rendered), content)
+
+
+class Cell(Markup):
+    """A finished ``<td>``/``<th>`` (made by ``cell``), for cells with their own attributes."""
+
+
+def cell(content: object = "", *, header: bool = False, **attrs: object) -> Cell:
+    return Cell(tag("th" if header else "td", content, **attrs))
+
+
+def table(head: Iterable[object], rows: Iterable[Iterable[object]], *, row_headers: bool = False,
+          attrs: Mapping[str, object] | None = None) -> Markup:
+    """A Material-styled table: every cell escaped unless it is Markup.
+
+    A cell may be a ``Cell`` (from ``cell``) when it needs attributes of its own;
+    ``row_headers`` makes each row's first cell a <th>.
+    """
+    head_html = join(tag("th", h) for h in head)
+    body = []
+    for row in rows:
+        cells = []
+        for index, value in enumerate(row):
+            if isinstance(value, Cell):
+                cells.append(value)
+            else:
+                cells.append(tag("th" if row_headers and index == 0 else "td", value))
+        body.append(tag("tr", join(cells)))
+    inner = tag("thead", tag("tr", head_html)) + tag("tbody", join(body))
+    return tag("div", tag("table", inner), class_="tb-table", **dict(attrs or {}))
