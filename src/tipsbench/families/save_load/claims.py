@@ -232,7 +232,7 @@ def weights_only_blocks_code() -> Observation:
         except checkpoints.CheckpointError as exc:
             helper = str(exc).replace(str(path), "hostile.pt")
         ran = ran or marker.exists()
-    shown = f"torch.load: {message}\nfunction ran: {ran}\ntipsbench.checkpoints.load_state_dict: {helper}"
+    shown = f"torch.load: {message}\nfunction ran: {ran}\ntipsbench.families.save_load.checkpoints.load_state_dict: {helper}"
     return Observation(message.startswith("UnpicklingError") and not ran, shown)
 
 

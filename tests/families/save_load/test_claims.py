@@ -10,7 +10,7 @@ import pytest
 from tipsbench.claims import Observation, all_claims
 
 SAVE_LOAD_CLAIMS = sorted(cid for cid in all_claims() if cid.startswith("save_load."))
-DOCS = Path(__file__).resolve().parents[1] / "docs"
+DOCS = Path(__file__).resolve().parents[3] / "docs"
 
 
 def shown(claim_id: str) -> Observation:
@@ -38,17 +38,17 @@ class TestRegistry:
 
 class TestFullModel:
     def test_default_load_shows_the_refused_class(self):
-        """The observed error is torch's UnpicklingError naming tipsbench.models.MLP, ANSI codes removed."""
+        """The observed error is torch's UnpicklingError naming tipsbench.families.save_load.models.MLP, ANSI codes removed."""
         seen = shown("save_load.full_model_default_load_fails")
         assert seen.holds
         assert seen.shown.startswith("UnpicklingError: Weights only load failed")
-        assert "Unsupported global: GLOBAL tipsbench.models.MLP" in seen.shown
+        assert "Unsupported global: GLOBAL tipsbench.families.save_load.models.MLP" in seen.shown
         assert "\x1b" not in seen.shown
 
     def test_opt_in_lists_the_globals(self):
         """The opt-in check shows what get_unsafe_globals_in_checkpoint found and that both loads work."""
         seen = shown("save_load.full_model_opt_in")
-        assert seen.holds and "tipsbench.models.MLP" in seen.shown and "same outputs: True" in seen.shown
+        assert seen.holds and "tipsbench.families.save_load.models.MLP" in seen.shown and "same outputs: True" in seen.shown
 
     @pytest.mark.slow
     def test_missing_class_in_a_subprocess(self):
@@ -92,7 +92,7 @@ class TestSafety:
         assert seen.holds
         assert "GLOBAL os.makedirs" in seen.shown
         assert "function ran: False" in seen.shown
-        assert "tipsbench.checkpoints.load_state_dict: hostile.pt: refused" in seen.shown
+        assert "tipsbench.families.save_load.checkpoints.load_state_dict: hostile.pt: refused" in seen.shown
 
     def test_torchscript_warning_quoted(self):
         """The deprecation warning is quoted as torch emits it."""

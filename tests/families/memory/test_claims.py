@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from tipsbench.claims import memory_claims as mem
+from tipsbench.families.memory import claims as mem
 
 
 def test_element_sizes():

@@ -9,8 +9,9 @@ import pytest
 import torch
 from safetensors.torch import save_file, save_model
 
-from tipsbench import checkpoints, models
-from tipsbench.checkpoints import CheckpointError
+from tipsbench import filecache
+from tipsbench.families.save_load import checkpoints, models
+from tipsbench.families.save_load.checkpoints import CheckpointError
 
 
 @pytest.fixture
@@ -77,7 +78,7 @@ class TestBadInput:
         """A full-model file handed to load_state_dict names the class it would need."""
         path = tmp_path / "net.pkl"
         torch.save(model, path)
-        with pytest.raises(CheckpointError, match="tipsbench.models.MLP") as info:
+        with pytest.raises(CheckpointError, match="tipsbench.families.save_load.models.MLP") as info:
             checkpoints.load_state_dict(path)
         assert_one_line(info.value, path)
 
@@ -170,7 +171,7 @@ class TestInspect:
         path = tmp_path / "net.pkl"
         torch.save(model, path)
         info = checkpoints.inspect(path)
-        assert info.format == "zip" and "tipsbench.models.MLP" in info.unsafe_globals
+        assert info.format == "zip" and "tipsbench.families.save_load.models.MLP" in info.unsafe_globals
 
     def test_safetensors_counts_tensors(self, tmp_path):
         """inspect() of a save_model file counts the tensors in its header (tied stored once)."""
@@ -185,14 +186,14 @@ class TestFiles:
         """After evict(), mincore reports (almost) none of the file resident; a read brings it back."""
         path = tmp_path / "f.bin"
         path.write_bytes(os.urandom(1 << 20))
-        if checkpoints.resident_fraction(path) is None or not checkpoints.evict(path):
+        if filecache.resident_fraction(path) is None or not filecache.evict(path):
             pytest.skip("no mincore/posix_fadvise here")
-        assert checkpoints.resident_fraction(path) < 0.5
+        assert filecache.resident_fraction(path) < 0.5
         path.read_bytes()
-        assert checkpoints.resident_fraction(path) == 1.0
+        assert filecache.resident_fraction(path) == 1.0
 
     def test_disk_room_says_why(self, tmp_path):
         """Asking for more than the disk has returns False and a reason with the numbers."""
-        ok, why = checkpoints.disk_room(tmp_path, 1 << 60)
+        ok, why = filecache.disk_room(tmp_path, 1 << 60)
         assert not ok and "MiB" in why and str(tmp_path) in why
-        assert checkpoints.disk_room(tmp_path, 1)[0]
+        assert filecache.disk_room(tmp_path, 1)[0]

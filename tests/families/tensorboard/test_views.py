@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
+from tipsbench import testing
+from tipsbench.families.tensorboard.views import logging_cost
 from tipsbench.render.registry import PageContext
-from tipsbench.render.tips_views import logging_cost
-from tipsbench.results import Record, Run
+from tipsbench.results import Run
 
 
-def _record(variant: str, median_s: float, code: str) -> Record:
-    return Record(tip="tensorboard", variant=variant, dtype="float32", nbytes=0, median_s=median_s,
-                  iqr_s=median_s / 10, rounds=10, iterations=1, name=variant, extra={"code": code})
+def _record(variant: str, median_s: float, code: str) -> dict:
+    return testing.bench("tensorboard", variant, median_s, nbytes=0, code=code)
 
 
-def _run(*records: Record) -> Run:
-    return Run(path="results/m.json", datetime="2026-01-01T00:00:00", machine={"key": "m", "profile": "full"},
-               records=records)
+def _run(*records: dict) -> Run:
+    return testing.run(list(records), profile="full")
 
 
 def _ctx(locale: str, *runs: Run) -> PageContext:
@@ -56,7 +55,7 @@ def test_checked_on_names_the_installed_torch():
     """The checked-on line shows the torch that is importing it, in both languages."""
     import torch
 
-    from tipsbench.render.tips_views import checked_on
+    from tipsbench.render.common import checked_on
 
     assert torch.__version__ in checked_on(_ctx("en"), {})
     assert "构建本页" in checked_on(_ctx("zh"), {})

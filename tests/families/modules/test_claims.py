@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from tipsbench.claims import modules_claims as m
+from tipsbench.families.modules import claims as m
 
 
 class TestPythonList:

@@ -11,10 +11,11 @@ from types import SimpleNamespace
 import pytest
 import torch
 
-from tipsbench import transfer
+from tipsbench import pcie
 from tipsbench.cases import GiB, KiB, MiB
+from tipsbench.families.transfer import catalog as transfer
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 FAKE_CUDA = [transfer.Device("cuda", 0, "Fake A"), transfer.Device("cuda", 1, "Fake B")]
 FAKE_MPS = [transfer.Device("mps", 0, "Apple MPS")]
 # Variants whose inputs can exist on a CPU-only machine (no pinned memory, no .cuda()).
@@ -138,7 +139,7 @@ class TestLink:
     @pytest.mark.parametrize("gen, width, gb", [(4, 16, 31.5), (5, 16, 63.0), (3, 16, 15.75), (4, 8, 15.75)])
     def test_theoretical_figures_match_facts(self, gen, width, gb):
         """PCIe Gen4 x16 ≈ 31.5 GB/s and Gen5 x16 ≈ 63 GB/s per direction (FACTS.md section 3)."""
-        assert transfer.pcie_theoretical_bytes_per_s(gen, width) / 1e9 == pytest.approx(gb, rel=2e-3)
+        assert pcie.pcie_theoretical_bytes_per_s(gen, width) / 1e9 == pytest.approx(gb, rel=2e-3)
 
     def test_sysfs_link_is_read_from_the_bus_id(self, tmp_path):
         """CUDA's bus id is turned into sysfs's address and the current link is read."""
@@ -146,27 +147,27 @@ class TestLink:
         dev.mkdir()
         (dev / "current_link_speed").write_text("32.0 GT/s PCIe\n")
         (dev / "current_link_width").write_text("16\n")
-        link = transfer.sysfs_link("00000000:3B:00.0", tmp_path)
-        assert link == transfer.Link(5, 16, "sysfs") and link.label == "PCIe Gen5 x16"
+        link = pcie.sysfs_link("00000000:3B:00.0", tmp_path)
+        assert link == pcie.Link(5, 16, "sysfs") and link.label == "PCIe Gen5 x16"
 
     def test_unreadable_sysfs_gives_none(self, tmp_path):
         """A missing device or an 'Unknown' speed gives no link rather than an error."""
-        assert transfer.sysfs_link("00000000:3B:00.0", tmp_path) is None
-        assert transfer.sysfs_link(None, tmp_path) is None
-        assert transfer.parse_sysfs_speed("Unknown") is None
+        assert pcie.sysfs_link("00000000:3B:00.0", tmp_path) is None
+        assert pcie.sysfs_link(None, tmp_path) is None
+        assert pcie.parse_sysfs_speed("Unknown") is None
 
     def test_nvidia_smi_rows_and_fallback(self, tmp_path):
         """nvidia-smi's CSV is parsed, and link_of falls back to it when sysfs can't be read."""
         out = "0, 00000000:3B:00.0, NVIDIA H100, GPU-abc, 5, 16\n1, 00000000:86:00.0, NVIDIA H100, GPU-def, [N/A], 16\n"
-        rows = transfer.parse_nvidia_smi(out)
+        rows = pcie.parse_nvidia_smi(out)
         assert [r["index"] for r in rows] == [0, 1]
         assert rows[0]["link"].gen == 5 and rows[1]["link"] is None
         device = transfer.Device("cuda", 0, "NVIDIA H100", "00000000:3B:00.0")
-        assert transfer.link_of(device, rows, tmp_path).source == "nvidia-smi"
+        assert pcie.link_of(device, rows, tmp_path).source == "nvidia-smi"
 
     def test_missing_nvidia_smi_gives_no_rows(self):
         """Without nvidia-smi (the runner returns None) there are simply no rows."""
-        assert transfer.nvidia_smi_gpus(lambda cmd: None) == []
+        assert pcie.nvidia_smi_gpus(lambda cmd: None) == []
 
 
 @pytest.mark.slow

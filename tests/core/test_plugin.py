@@ -28,9 +28,9 @@ plugins:
 """
 PAGE = """# {title}
 
-<!-- tipsbench:table tip=numpy dtype=float32 ceiling=memcpy_bytes_per_s -->
+<!-- tipsbench:numpy-table dtype=float32 -->
 
-<!-- tipsbench:headline -->
+<!-- tipsbench:numpy-headline -->
 """
 
 
@@ -62,7 +62,7 @@ class TestPlugin:
         assert "<th>Code</th>" in en and "copies" in en
         assert "<th>代码</th>" in zh and "复制" in zh
         assert "18.3 ms" in en and "18.3 ms" in zh  # torch.tensor at 64 MiB in the golden run
-        assert "tipsbench:table" not in en + zh
+        assert "tipsbench:numpy-table" not in en + zh
 
     def test_bad_file_warns_and_good_file_renders(self, tmp_path, data_dir, caplog):
         """A truncated file is one warning naming it; the valid run is still shown."""

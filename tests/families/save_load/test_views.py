@@ -4,23 +4,23 @@ from __future__ import annotations
 
 import pytest
 
-from tipsbench.render import save_load_views as views
-from tipsbench.render.registry import MarkerError, PageContext, render_markers
-from tipsbench.results import Record, Run
+from tipsbench import testing
+from tipsbench.families.save_load import views
+from tipsbench.families.save_load.catalog import METHODS_BY_NAME
+from tipsbench.render.registry import PageContext, render_markers
 
 PARAM = 1_000_000
 
 
 def rec(variant: str, op: str, target: str, median_s: float, file_bytes: int = PARAM + 1000,
-        model: str = "mlp", shares: bool = False, code: str | None = None) -> Record:
-    extra = {"tip": "save_load", "variant": variant, "op": op, "target": target, "model": model,
-             "model_size": 1 << 20, "param_bytes": PARAM, "file_bytes": file_bytes, "bytes": PARAM,
-             "code": code or f"{variant}()", "shares_memory": shares}
-    return Record(tip="save_load", variant=variant, dtype="float32", nbytes=PARAM, median_s=median_s,
-                  iqr_s=median_s / 10, rounds=5, iterations=1, name=f"test[{variant}-{target}]", extra=extra)
+        model: str = "mlp", shares: bool = False, code: str | None = None) -> dict:
+    method = METHODS_BY_NAME[variant]
+    return testing.bench("save_load", variant, median_s, nbytes=PARAM, op=op, target=target, model=model,
+                         model_size=1 << 20, param_bytes=PARAM, file_bytes=file_bytes, stage=method.stage,
+                         format=method.fmt, code=code or f"{variant}()", shares_memory=shares)
 
 
-RECORDS = [
+BENCHMARKS = [
     rec("save_full", "save", "file", 0.012, file_bytes=PARAM + 6000),
     rec("save_state_dict", "save", "file", 0.010, file_bytes=PARAM + 4000),
     rec("st_save_model", "save", "file", 0.008, file_bytes=PARAM + 800),
@@ -31,13 +31,11 @@ RECORDS = [
     rec("load_state_dict", "load", "cached", 0.004),
     rec("load_mmap", "load", "cached", 0.0001, shares=True, code="<b>torch.load(f, mmap=True)</b>"),
 ]
+RECORDS = list(testing.run(BENCHMARKS).records)
 
 
-def ctx(locale: str = "en", records=RECORDS, warnings=None) -> PageContext:
-    run = Run(path="/r/m_2026.json", datetime="2026-11-29T00:00:00", records=tuple(records),
-              machine={"key": "m", "profile": "quick", "torch": {"version": "2.13.0"},
-                       "cpu": {"model": "Test CPU"},
-                       "ceilings": {"page_cache_read_bytes_per_s": 5e9, "fsync_write_bytes_per_s": 1e9}})
+def ctx(locale: str = "en", benchmarks=BENCHMARKS, warnings=None) -> PageContext:
+    run = testing.run(benchmarks, ceilings={"page_cache_read_bytes_per_s": 5e9, "fsync_write_bytes_per_s": 1e9})
     return PageContext(locale, "save-load.md", (run,), (warnings.append if warnings is not None else print))
 
 
@@ -84,8 +82,7 @@ class TestMarkers:
     def test_markers_render_and_escape(self, locale):
         """All three markers render in both languages with the run's provenance line."""
         out = render_markers("<!-- tipsbench:saveload-ratios -->\n\n<!-- tipsbench:saveload-sizes -->\n\n"
-                             "<!-- tipsbench:saveload-chart op=load model=mlp target=cached "
-                             "ceiling=page_cache_read_bytes_per_s -->", ctx(locale))
+                             "<!-- tipsbench:saveload-chart model=mlp op=load target=cached -->", ctx(locale))
         assert "tipsbench:" not in out
         assert out.count("Test CPU") == 3
         assert "<svg" in out
@@ -98,32 +95,33 @@ class TestMarkers:
         assert {"load_full()", "load_state_dict_into()", "load_state_dict()"} == names
 
     def test_bad_chart_argument_warns(self):
-        """An unknown op or ceiling becomes a build warning naming the choices, not a crash."""
+        """A misspelt value or argument becomes a build warning naming the allowed ones."""
         seen: list[str] = []
         render_markers("<!-- tipsbench:saveload-chart op=copy model=mlp target=cached -->", ctx(warnings=seen))
         render_markers("<!-- tipsbench:saveload-chart op=load model=mlp target=cached ceiling=nope -->", ctx(warnings=seen))
-        assert "op= must be one of save, load" in seen[0]
-        assert "ceiling= must be one of" in seen[1]
-        with pytest.raises(MarkerError):
-            views.chart(ctx(), {"op": "load", "target": "cached"})
+        render_markers("<!-- tipsbench:saveload-chart op=load target=cached -->", ctx(warnings=seen))
+        assert "op=copy is not allowed (allowed: save, load)" in seen[0]
+        assert "unknown argument 'ceiling' (allowed: model, op, target)" in seen[1]
+        assert "missing argument model=" in seen[2]
+
+    def test_table_uses_the_targets_ceiling(self):
+        """A cached-load table is compared with the page-cache read ceiling (5 GB/s here)."""
+        out = render_markers("<!-- tipsbench:saveload-table model=mlp op=load target=cached -->", ctx())
+        # load_full: 1 MB in 5 ms = 200 MB/s = 4% of 5 GB/s
+        assert "200 MB/s · 4%" in out
 
     @pytest.mark.parametrize("locale", ["en", "zh"])
     def test_no_results(self, locale):
         """With no save_load records each view says how to produce them, in the page's language."""
-        out = views.ratios(ctx(locale, records=[]), {})
+        out = views.ratios(ctx(locale, benchmarks=[]), {})
         assert "pytest benchmarks/test_save_load.py" in out
         assert ("还没有" in out) == (locale == "zh")
-
-    def test_every_label_in_both_languages(self):
-        """Every label has a non-empty English and Chinese text."""
-        for key, value in views.LABELS.items():
-            assert value["en"].strip() and value["zh"].strip(), key
 
 
 def test_views_name_only_catalogued_methods():
     """Every method and target the page's tables pick exists in the suite's catalog."""
-    from tipsbench.render import save_load_views as views
-    from tipsbench.save_load import METHODS_BY_NAME
+    from tipsbench.families.save_load import views
+    from tipsbench.families.save_load.catalog import METHODS_BY_NAME
 
     for _key, op, target, full, state in views.RATIO_PAIRS:
         for name in (full, state):

@@ -8,7 +8,7 @@ import pytest
 
 pytest.importorskip("tensorboard")
 
-from tipsbench.claims import tensorboard_claims as tb  # noqa: E402
+from tipsbench.families.tensorboard import claims as tb  # noqa: E402
 
 
 def test_default_log_dir_pattern():

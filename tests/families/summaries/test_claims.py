@@ -8,7 +8,7 @@ import torch
 pytest.importorskip("torchsummary")
 pytest.importorskip("torchinfo")
 
-from tipsbench.claims import summary_claims as s  # noqa: E402
+from tipsbench.families.summaries import claims as s  # noqa: E402
 
 
 class TestTorchsummary:

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 import torch
 
-from tipsbench import doctor, transfer
+from tipsbench import doctor, pcie
 
 
 class FakeTensor:
@@ -46,7 +46,7 @@ def fake_torch(*, cuda_built="12.8", available=True, count=1, raises=None, pin_f
 
 
 SMI = [{"index": 2, "pci_bus_id": "00000000:3B:00.0", "name": "Fake H100", "uuid": "GPU-x",
-        "link": transfer.Link(5, 16, "nvidia-smi")}]
+        "link": pcie.Link(5, 16, "nvidia-smi")}]
 
 
 class TestVisibleDevices:

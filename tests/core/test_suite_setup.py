@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 import torch
 
-from tipsbench import memory, numpy_tensor, timing
+from tipsbench import memory, timing
 from tipsbench.cases import KiB, MiB, cache_level_of, size_grid
+from tipsbench.families.numpy_tensor import catalog as numpy_tensor
 
 CACHES = {"L1d": 32 * KiB, "L2": 1 * MiB, "L3": 32 * MiB}
 

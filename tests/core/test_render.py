@@ -6,13 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from tipsbench.render import fmt, labels
+from tipsbench import fmt
+from tipsbench.render import labels
 from tipsbench.render.charts import Series, throughput_chart
+from tipsbench.render.html import code_spans
 from tipsbench.render.registry import PageContext, render_markers
 from tipsbench.render.tables import results_table
 from tipsbench.results import load_run
 
-GOLDEN = Path(__file__).parent / "data" / "numpy_table.{locale}.html"
+GOLDEN = Path(__file__).parents[1] / "data" / "numpy_table.{locale}.html"
 
 
 class TestFormat:
@@ -31,21 +33,32 @@ class TestFormat:
 
 class TestLabels:
     def test_every_label_in_both_languages(self):
-        """No generated word is missing a language (no English on a Chinese page)."""
-        for key, texts in labels.LABELS.items():
+        """Every label of every family has every locale, non-empty, with the same placeholders."""
+        from tipsbench.render.registry import renderers
+
+        renderers()  # imports every family's views, which define their labels
+        table = labels.registry()
+        assert len(table) > 100
+        for key, texts in table.items():
             assert set(texts) == set(labels.LOCALES), key
-            assert all(texts.values()), key
+            assert all(t.strip() for t in texts.values()), key
+            assert labels.placeholders(texts["en"]) == labels.placeholders(texts["zh"]), key
 
     def test_chinese_labels_use_full_width_colon(self):
         """Chinese labels follow the glossary: full-width punctuation."""
-        assert labels.label("machine_prefix", "zh").endswith("：")
+        assert labels.common.plain("machine_prefix", "zh").endswith("：")
+
+    def test_values_in_a_label_are_escaped(self):
+        """A value from a file placed into a label is text, even inside our own markup."""
+        out = labels.common.text("no_results", "en") + labels.common.text("checked_on", "en", versions="<b>")
+        assert "<code>tipsbench run</code>" in out and "&lt;b&gt;" in out and "<b>" not in out
 
 
 class TestResultsTable:
     @pytest.mark.parametrize("locale", ["en", "zh"])
     def test_golden(self, golden_run, locale):
         """The table for the golden run is exactly the reviewed golden HTML."""
-        html = results_table(golden_run.records, golden_run.ceilings["memcpy_bytes_per_s"], locale)
+        html = results_table(golden_run.records, golden_run.machine.rate("memcpy_bytes_per_s"), locale)
         assert html == GOLDEN.with_name(GOLDEN.name.format(locale=locale)).read_text(encoding="utf-8")
 
     def test_numbers_are_the_json_numbers(self, golden_run):
@@ -56,7 +69,7 @@ class TestResultsTable:
 
     def test_zero_copy_has_dash_and_copy_has_percent(self, golden_run):
         """Shares show “—” for throughput; copies show GB/s and % of the ceiling."""
-        ceiling = golden_run.ceilings["memcpy_bytes_per_s"]
+        ceiling = golden_run.machine.rate("memcpy_bytes_per_s")
         html = results_table(golden_run.records, ceiling, "en")
         copy = next(r for r in golden_run.records if r.variant == "copy_into_preallocated" and r.nbytes > 1 << 20)
         assert f"{fmt.rate(copy.bytes_per_s)} · {fmt.percent(copy.bytes_per_s / ceiling)}" in html
@@ -76,30 +89,50 @@ class TestMarkers:
         warnings = []
         ctx = PageContext("en", "x.md", (), warnings.append)
         out = render_markers("a\n<!-- tipsbench:nope a=b -->\n", ctx)
-        assert "tipsbench:nope" in out
-        assert warnings and warnings[0].startswith("x.md: unknown tipsbench marker 'nope'")
+        assert "could not be built" in out
+        assert warnings and warnings[0].startswith("x.md: <!-- tipsbench:nope a=b -->: unknown marker kind 'nope'")
 
     def test_missing_argument_warns(self):
         """A marker without its required argument is reported with the argument's name."""
         warnings = []
-        render_markers("<!-- tipsbench:table -->", PageContext("en", "p.md", (), warnings.append))
-        assert "missing argument 'tip='" in warnings[0]
+        render_markers("<!-- tipsbench:numpy-table -->", PageContext("en", "p.md", (), warnings.append))
+        assert "missing argument dtype=" in warnings[0]
+
+    @pytest.mark.parametrize("marker, problem", [
+        ("numpy-table dtyp=float32", "unknown argument 'dtyp' (allowed: dtype)"),
+        ("runs tip=nunpy", "tip=nunpy is not allowed (allowed: numpy, save_load, tensorboard, transfer)"),
+        ("numpy-table dtype=float32 ceiling=memcpy", "unknown argument 'ceiling' (allowed: dtype)"),
+        ("numpy-table dtype=float32 dtype=int64", "argument 'dtype' is given twice"),
+        ("claim id=numpy.nope", "id=numpy.nope is not allowed"),
+    ])
+    def test_misspelt_marker_is_an_error_naming_page_marker_and_choices(self, marker, problem):
+        """A misspelt argument or value is a warning (so --strict fails), never a silent mix."""
+        warnings = []
+        render_markers(f"<!-- tipsbench:{marker} -->", PageContext("en", "p.md", (), warnings.append))
+        assert len(warnings) == 1 and warnings[0].startswith(f"p.md: <!-- tipsbench:{marker} -->: ")
+        assert problem in warnings[0]
+
+    def test_malformed_marker_is_not_silently_left(self):
+        """Something that looks like a marker but doesn't parse is reported."""
+        warnings = []
+        render_markers("<!-- tipsbench:numpy-table dtype = float32 -->", PageContext("en", "p.md", (), warnings.append))
+        assert "not a well-formed marker" in warnings[0]
 
     @pytest.mark.parametrize("locale, text", [("en", "No results for this tip yet"), ("zh", "这个技巧还没有测量结果")])
     def test_no_results_is_said_in_the_page_language(self, locale, text):
         """With no runs, a table says so in the page's language."""
-        out = render_markers("<!-- tipsbench:table tip=numpy -->", PageContext(locale, "p.md", (), print))
+        out = render_markers("<!-- tipsbench:numpy-table dtype=float32 -->", PageContext(locale, "p.md", (), print))
         assert text in out
         assert "<code>tipsbench run</code>" in out and "`" not in out  # commands render as code
 
     def test_code_spans_escape_first(self):
         """Backticks become <code>, and markup inside them is still escaped."""
-        assert fmt.code_spans("run `<b>x</b>` now") == "run <code>&lt;b&gt;x&lt;/b&gt;</code> now"
+        assert code_spans("run `<b>x</b>` now") == "run <code>&lt;b&gt;x&lt;/b&gt;</code> now"
 
     def test_machine_line_escapes_cpu_name(self, data_dir):
         """A hostile CPU name in machine_info is escaped in the provenance line."""
         run = load_run(data_dir / "hostile_run.json")
-        out = render_markers("<!-- tipsbench:table tip=numpy -->", PageContext("en", "p.md", (run,), print))
+        out = render_markers("<!-- tipsbench:numpy-table dtype=float32 -->", PageContext("en", "p.md", (run,), print))
         assert "<script>" not in out and "&lt;script&gt;" in out
 
 

@@ -7,8 +7,8 @@ import io
 import pytest
 import torch
 
-from tipsbench import models
 from tipsbench.cases import MiB
+from tipsbench.families.save_load import models
 
 
 class TestSizing:
@@ -82,6 +82,6 @@ class TestSafeGlobals:
         assert type(loaded) is type(model)
 
     def test_classes_pickle_by_package_path(self):
-        """Model classes live at module level in tipsbench.models, the path a pickle records."""
+        """Model classes live at module level in tipsbench.families.save_load.models, the path a pickle records."""
         for cls, _ in models.KINDS.values():
-            assert cls.__module__ == "tipsbench.models"
+            assert cls.__module__ == "tipsbench.families.save_load.models"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 
 from tipsbench import claims
-from tipsbench.claims import gpu_claims
+from tipsbench.families.transfer import claims as gpu_claims
 
 
 def test_every_gpu_claim_holds_here():

@@ -1,0 +1,40 @@
+"""Small results files for tests: JSON built the way pytest-benchmark writes it, then
+parsed through the real boundary (results.parse_run), so a test's records are exactly
+what a file would give. Used by tipsbench's own tests; handy for a family's too."""
+
+from __future__ import annotations
+
+import copy
+
+from tipsbench.results import FORMAT, Run, parse_run
+
+MACHINE = {
+    "format": FORMAT, "key": "test-cpu_2t", "profile": "quick",
+    "cpu": {"model": "Test CPU", "logical_cpus": 2, "arch": "x86_64"},
+    "caches": {"L1d": 32768, "L2": 1048576, "L3": 33554432}, "ram_bytes": 8 << 30,
+    "torch": {"version": "2.13.0+cpu", "build": "CPU", "threads": 2}, "numpy": "2.4.6",
+    "accelerators": [], "accelerators_checked": ["cuda", "mps"], "ceilings": {},
+}
+
+
+def bench(tip: str, variant: str, median_s: float, *, nbytes: int = 1024, iqr_s: float | None = None,
+          rounds: int = 5, iterations: int = 1, **extra: object) -> dict:
+    """One benchmark entry; `extra` goes into extra_info (None values are left out)."""
+    info = {"tip": tip, "variant": variant, "bytes": nbytes, "dtype": "float32"}
+    info.update({k: v for k, v in extra.items() if v is not None})
+    return {"name": f"test_{tip}[{variant}-{nbytes}]", "extra_info": info,
+            "stats": {"median": median_s, "iqr": median_s / 10 if iqr_s is None else iqr_s,
+                      "rounds": rounds, "iterations": iterations}}
+
+
+def data(benchmarks: list[dict], *, when: str = "2026-11-29T00:00:00+00:00", **machine: object) -> dict:
+    """A whole results file as a dict; `machine` overrides machine_info.tipsbench keys."""
+    info = copy.deepcopy(MACHINE)
+    info.update(machine)
+    return {"machine_info": {"tipsbench": info}, "datetime": when, "benchmarks": benchmarks, "version": "5.2.3"}
+
+
+def run(benchmarks: list[dict], *, path: str = "results/test-cpu_2t_20261129T000000Z.json",
+        when: str = "2026-11-29T00:00:00+00:00", **machine: object) -> Run:
+    """Parse such a file through the real loader."""
+    return parse_run(data(benchmarks, when=when, **machine), path)
