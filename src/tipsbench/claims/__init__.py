@@ -54,3 +54,18 @@ def get(claim_id: str) -> Claim:
     if claim_id not in claims:
         raise KeyError(f"no claim {claim_id!r}; known: {', '.join(sorted(claims))}")
     return claims[claim_id]
+
+
+_OBSERVED: dict[str, Observation] = {}
+
+
+def observe(claim_id: str) -> Observation:
+    """The claim's check, run once per process: both page languages and every test that
+    reads an outcome share one run. A check that raises is a failed claim, shown as such."""
+    if claim_id not in _OBSERVED:
+        check = get(claim_id).check
+        try:
+            _OBSERVED[claim_id] = check()
+        except Exception as exc:
+            _OBSERVED[claim_id] = Observation(False, f"{type(exc).__name__}: {exc}")
+    return _OBSERVED[claim_id]

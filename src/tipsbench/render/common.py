@@ -23,20 +23,6 @@ ceiling_labels = define("ceiling", {
     "d2d_bytes_per_s": {"en": "device → device", "zh": "设备到设备"},
 })
 
-# Claims are checked once per build, not once per language.
-_OBSERVED: dict[str, claims.Observation] = {}
-
-
-def observe(claim_id: str) -> claims.Observation:
-    if claim_id not in _OBSERVED:
-        check = claims.get(claim_id).check
-        try:
-            _OBSERVED[claim_id] = check()
-        except Exception as exc:  # a broken check is a failed claim, shown as such
-            _OBSERVED[claim_id] = claims.Observation(False, f"{type(exc).__name__}: {exc}")
-    return _OBSERVED[claim_id]
-
-
 def versions() -> str:
     return f"torch {torch.__version__} · numpy {numpy.__version__}"
 
@@ -64,7 +50,7 @@ def claim_ids() -> list[str]:
 @renderer("claim", id=Arg(required=True, choices=claim_ids))
 def claim_box(ctx: PageContext, args: dict[str, str]) -> Markup:
     claim = claims.get(args["id"])
-    seen = observe(claim.id)
+    seen = claims.observe(claim.id)
     if seen.holds:
         status, css, state = "✓ " + common.plain("checked_on", ctx.locale, versions=versions()), "tb-claim-ok", "holds"
     else:

@@ -8,14 +8,14 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from tipsbench.claims import Observation, all_claims
+from tipsbench.claims import Observation, all_claims, observe
 from tipsbench.families.numpy_tensor import claims as numpy_claims
 
 NUMPY_CLAIMS = sorted(cid for cid in all_claims() if cid.startswith("numpy."))
 
 
 def shown(claim_id: str) -> Observation:
-    return all_claims()[claim_id].check()
+    return observe(claim_id)
 
 
 class TestRegistry:

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from tipsbench.claims import Observation, all_claims
+from tipsbench.claims import Observation, all_claims, observe
 
 SAVE_LOAD_CLAIMS = sorted(cid for cid in all_claims() if cid.startswith("save_load."))
 DOCS = Path(__file__).resolve().parents[3] / "docs"
 
 
 def shown(claim_id: str) -> Observation:
-    return all_claims()[claim_id].check()
+    return observe(claim_id)
 
 
 class TestRegistry:

@@ -13,7 +13,7 @@ def test_every_gpu_claim_holds_here():
     found = {k: c for k, c in claims.all_claims().items() if k.startswith("gpu.")}
     assert len(found) >= 6
     for claim_id, claim in found.items():
-        seen = claim.check()
+        seen = claims.observe(claim.id)
         assert seen.holds, f"{claim_id}: {seen.shown}"
         assert seen.shown and claim.text["en"] and claim.text["zh"]
 
