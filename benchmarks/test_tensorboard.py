@@ -3,17 +3,19 @@
 The page compares each logging call with a typical small training step (an MLP on a
 batch of 64 MNIST-sized inputs), so a reader can tell whether logging every step is
 noise or a real share of the loop. The calls and the code shown come from one catalog
-(tipsbench.families.tensorboard.catalog). Writers log into a temporary directory.
+(tipsbench.families.tensorboard.catalog). Writers log into a private temporary
+directory, removed after each test, once the disk has room for the events.
 """
 
 from __future__ import annotations
 
 import itertools
+import tempfile
 import time
 
 import pytest
 
-from tipsbench import suite, timing
+from tipsbench import filecache, suite, timing
 from tipsbench.families.tensorboard.catalog import (
     CASES_BY_NAME,
     FLUSH_PENDING,
@@ -26,12 +28,21 @@ pytest.importorskip("tensorboard")
 
 from torch.utils.tensorboard import SummaryWriter  # noqa: E402
 
+# Events one test may write: a full-profile add_image test writes ~5 MiB on a 2-core VM.
+EVENTS_BYTES = 64 << 20
+
 
 @pytest.fixture
-def writer(tmp_path):
-    w = SummaryWriter(log_dir=str(tmp_path / "runs" / "bench"))
-    yield w
-    w.close()
+def writer():
+    with tempfile.TemporaryDirectory(prefix="tipsbench-tensorboard-") as log_dir:
+        room, why = filecache.disk_room(log_dir, EVENTS_BYTES)
+        if not room:
+            pytest.skip(f"tensorboard: {why}")
+        w = SummaryWriter(log_dir=log_dir)
+        try:
+            yield w
+        finally:
+            w.close()
 
 
 def _info(benchmark, variant: str) -> None:
