@@ -1,4 +1,5 @@
-"""Hooks shared by every suite: profile selection and what goes into machine_info."""
+"""Hooks shared by every suite: profile selection, what goes into machine_info, and
+the progress that marks an interrupted run's results file as partial."""
 
 from __future__ import annotations
 
@@ -20,11 +21,30 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"tipsbench: profile {suite.profile(config)}, {timed}, torch {torch.__version__}"
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    suite.selected(session)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
+    result = yield  # raises on Ctrl-C: an interrupted test is not counted as finished
+    suite.finished(item.config)
+    return result
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int):
+    # Outside pytest-benchmark's own wrapper, which writes the JSON: record first.
+    suite.ended(session.config, exitstatus)
+    return (yield)
+
+
 def pytest_benchmark_update_machine_info(config: pytest.Config, machine_info: dict) -> None:
     info = machine.collect(torch, np)
     info["format"] = FORMAT
     info["profile"] = suite.profile(config)
     info["ceilings"] = ceilings.recorded(config)
+    info.update(suite.interruption(config))
     machine_info["tipsbench"] = info
 
 

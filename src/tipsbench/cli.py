@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -35,7 +37,11 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     if args.command == "run":
-        return run_suite(args)
+        try:
+            return run_suite(args)
+        except KeyboardInterrupt:  # outside pytest, e.g. while saving: no traceback
+            print("tipsbench: interrupted", file=sys.stderr)
+            return 130
     if args.command == "report":
         return report_files(args.files)
     from tipsbench import doctor as doctor_module
@@ -44,7 +50,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_suite(args: argparse.Namespace) -> int:
-    """Time the suite with pytest-benchmark, then save a compact copy of its JSON."""
+    """Time the suite with pytest-benchmark, then save a compact copy of its JSON.
+
+    Ctrl-C or SIGTERM mid-suite keeps what finished: pytest still ends the session, so
+    pytest-benchmark writes the benchmarks that completed (the suite marks them
+    ``machine_info.tipsbench.interrupted``), and that partial run is saved like a full
+    one, under a new name, with a non-zero exit status. The temporary folder goes
+    whatever happens.
+    """
     import pytest
 
     suite_dir = Path(args.benchmarks)
@@ -54,20 +67,87 @@ def run_suite(args: argparse.Namespace) -> int:
         return 2
     target = results.results_dir(args.results_dir or "results")
     os.environ[PROFILE_ENV] = args.profile
+    stopped_by: list[str] = []
     with tempfile.TemporaryDirectory(prefix="tipsbench-") as tmp:
         raw = Path(tmp) / "raw.json"
-        code = pytest.main([str(suite_dir), "-p", "no:cacheprovider", "--benchmark-json", str(raw),
-                            "--benchmark-columns=median,iqr,rounds,iterations", "--benchmark-sort=fullname",
-                            *args.pytest_args])
-        if not raw.is_file():
-            print(f"tipsbench: pytest exited with {int(code)} and wrote no results", file=sys.stderr)
-            return int(code) or 1
-        data = json.loads(raw.read_text(encoding="utf-8"))
-    key = data.get("machine_info", {}).get("tipsbench", {}).get("key", "unknown")
+        try:
+            with _signals_interrupt(stopped_by, signal.SIGTERM):
+                code = pytest.main([str(suite_dir), "-p", "no:cacheprovider", "--benchmark-json", str(raw),
+                                    "--benchmark-columns=median,iqr,rounds,iterations",
+                                    "--benchmark-sort=fullname", *args.pytest_args])
+        except KeyboardInterrupt:  # a second Ctrl-C while pytest was ending: use what it wrote
+            code = pytest.ExitCode.INTERRUPTED
+        data = _read_raw(raw)
+    code = int(code)
+    interrupted = code == pytest.ExitCode.INTERRUPTED
+    how = f"interrupted by {stopped_by[0]}" if stopped_by else "interrupted"
+    if data is None:
+        if interrupted:
+            print(f"tipsbench: {how} before any benchmark finished; nothing saved", file=sys.stderr)
+        else:
+            print(f"tipsbench: pytest exited with {code} and wrote no results", file=sys.stderr)
+        return code or 1
+    ours = data.setdefault("machine_info", {}).setdefault("tipsbench", {})
+    if interrupted and not ours.get("interrupted"):
+        ours["interrupted"] = True  # a suite without the progress hooks still gets the mark
+    key = ours.get("key", "unknown")
     path = storage.write_new(target, storage.run_file_name(key), storage.compact(data))
-    print(f"tipsbench: saved {len(data.get('benchmarks', []))} results to {path}")
+    benchmarks = data.get("benchmarks", [])
+    if ours.get("interrupted"):
+        of = ""
+        if isinstance(ours.get("tests_selected"), int) and isinstance(ours.get("tests_finished"), int):
+            of = f" after {ours['tests_finished']} of {ours['tests_selected']} tests"
+        print(f"tipsbench: {how}{of}; kept the {len(benchmarks)} benchmarks that finished: "
+              f"{_kept(benchmarks)}")
+        print(f"tipsbench: saved that partial run (machine_info.tipsbench.interrupted) to {path}")
+    else:
+        print(f"tipsbench: saved {len(benchmarks)} results to {path}")
     print(f"tipsbench: see them with `tipsbench report {path}` or `mkdocs serve`")
-    return int(code)
+    return code or (1 if ours.get("interrupted") else 0)
+
+
+def _read_raw(raw: Path) -> dict | None:
+    """pytest-benchmark's JSON, or None if it wrote none (or was cut off writing it)."""
+    try:
+        data = json.loads(raw.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _kept(benchmarks: list[dict]) -> str:
+    """'numpy float32 ×12, save_load mlp 1 MiB ×3': what finished, per group."""
+    counts: dict[str, int] = {}
+    for bench in benchmarks:
+        group = bench.get("group") or bench.get("name", "?")
+        counts[group] = counts.get(group, 0) + 1
+    return ", ".join(f"{group} ×{n}" for group, n in counts.items()) or "none"
+
+
+@contextlib.contextmanager
+def _signals_interrupt(stopped_by: list[str], *signums: signal.Signals):
+    """Turn these signals into KeyboardInterrupt, which pytest ends a session cleanly on.
+
+    Python's default SIGTERM kills the process at once: no session end, no results, no
+    fixture teardown (the suites' temporary folders would stay). Only the main thread
+    can set handlers; elsewhere this does nothing.
+    """
+
+    def interrupt(signum, frame):
+        stopped_by.append(signal.Signals(signum).name)
+        raise KeyboardInterrupt
+
+    previous = {}
+    try:
+        for signum in signums:
+            previous[signum] = signal.signal(signum, interrupt)
+    except ValueError:  # not the main thread
+        pass
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def report_files(files: list[str]) -> int:
