@@ -1,8 +1,10 @@
 """The real site, built once: every page in both languages, really in that language,
-nothing loaded from other hosts, and the language switcher pointing at the twin page."""
+nothing loaded from other hosts, the language switcher pointing at the twin page, and one
+search index per language."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -80,11 +82,41 @@ class TestSite:
         assert re.search(r'href="[^"]*numpy/"[^>]*hreflang="en"', zh)
 
     def test_chinese_search_index(self, site):
-        """The one search index serves both languages: zh pages, zh stemming, U+200B splits."""
-        import json
-
-        index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+        """The Chinese site has its own index: Chinese pages, jieba's U+200B splits, zh stemming."""
+        index = search_index(site, "zh")
         assert index["config"]["lang"] == ["en", "zh"]
         assert "\\u200b" in index["config"]["separator"]
-        zh_docs = [d for d in index["docs"] if d["location"].startswith("zh/")]
-        assert zh_docs and any(HAN.search(d["text"]) for d in zh_docs)
+        text: dict[str, str] = {}
+        for doc in index["docs"]:
+            page = doc["location"].split("#", 1)[0]
+            text[page] = text.get(page, "") + doc["title"] + doc["text"]
+        assert text and all(HAN.search(t) for t in text.values()), [p for p, t in text.items() if not HAN.search(t)]
+        assert any("\u200b" in d["text"] for d in index["docs"]), "no jieba segmentation"
+
+    def test_each_language_searches_only_its_own_pages(self, site):
+        """One index per language, holding that language's pages and nothing else, and every
+        page of that language loads that index (Material fetches it relative to __config.base)."""
+        from urllib.parse import urljoin
+
+        en, zh = search_index(site, "en"), search_index(site, "zh")
+        assert en["config"]["lang"] == ["en"]
+        assert en["config"]["separator"] == zh["config"]["separator"]
+        for locale, index in (("en", en), ("zh", zh)):
+            indexed = {d["location"].split("#", 1)[0] for d in index["docs"]}
+            # Locations are relative to the language's root, which __config.base points at.
+            expected = {"" if p.stem == "index" else f"{p.with_suffix('').as_posix()}/" for p in pages()}
+            assert indexed == expected, f"{locale} index: {sorted(indexed ^ expected)}"
+            for page in pages():
+                html = built(site, page, locale).read_text(encoding="utf-8")
+                app = json.loads(re.search(r'<script id="__config" type="application/json">(.*?)</script>', html, re.S)[1])
+                folder = built(site, page, locale).parent.relative_to(site).as_posix()
+                url = "https://h/" + ("" if folder == "." else folder + "/")
+                root = "https://h/zh/" if locale == "zh" else "https://h/"
+                assert urljoin(url, app["base"]).rstrip("/") + "/" == root, (page, locale, app["base"])
+        en_text = " ".join(d["title"] + d["text"] for d in en["docs"])
+        assert len(HAN.findall(en_text)) < len(en_text) / 100, "Chinese prose in the English index"
+
+
+def search_index(site: Path, locale: str) -> dict:
+    folder = site / "zh" if locale == "zh" else site
+    return json.loads((folder / "search" / "search_index.json").read_text(encoding="utf-8"))
