@@ -116,6 +116,15 @@ class TestSite:
         en_text = " ".join(d["title"] + d["text"] for d in en["docs"])
         assert len(HAN.findall(en_text)) < len(en_text) / 100, "Chinese prose in the English index"
 
+    def test_no_page_probes_for_sitemaps(self, site):
+        """Material fetches sitemap.xml next to every <link rel="alternate">; the i18n plugin's
+        are the page's twins, so each page logged two 404s (hooks/alternate_links.py). The
+        hreflang pairs live in sitemap.xml instead."""
+        for html_file in site.rglob("*.html"):
+            assert '<link rel="alternate"' not in html_file.read_text(encoding="utf-8"), html_file
+        sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+        assert 'hreflang="zh" href="https://tipsbench.github.io/tipsbench/zh/numpy/"' in sitemap
+
 
 def search_index(site: Path, locale: str) -> dict:
     folder = site / "zh" if locale == "zh" else site
