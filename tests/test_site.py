@@ -1,11 +1,13 @@
 """The real site, built once: every page in both languages, really in that language,
-nothing loaded from other hosts, the language switcher pointing at the twin page, and one
-search index per language."""
+nothing loaded from other hosts, the language switcher pointing at the twin page, one search
+index per language, and no broken internal link or anchor. (tests/browser/ looks at the same
+build in headless Chromium.)"""
 
 from __future__ import annotations
 
 import json
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -125,7 +127,77 @@ class TestSite:
         sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
         assert 'hreflang="zh" href="https://tipsbench.github.io/tipsbench/zh/numpy/"' in sitemap
 
+    def test_no_build_code_in_the_site(self, site):
+        """MkDocs hooks live outside docs/: anything in docs_dir is published."""
+        assert not list(site.rglob("*.py")), list(site.rglob("*.py"))
+
 
 def search_index(site: Path, locale: str) -> dict:
     folder = site / "zh" if locale == "zh" else site
     return json.loads((folder / "search" / "search_index.json").read_text(encoding="utf-8"))
+
+
+class _Links(HTMLParser):
+    """Every id on a page, and every href/src it points at."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.add(attrs["id"])
+        if tag == "a" and attrs.get("name"):
+            self.ids.add(attrs["name"])
+        for name in ("href", "src"):
+            if attrs.get(name) is not None and tag in LINKING:
+                self.links.append(attrs[name])
+
+
+LINKING = {"a", "link", "img", "script", "iframe", "source", "video", "audio", "embed", "use", "image"}
+SITE_PATH = "/tipsbench/"  # the path of site_url: pages are served below it
+
+
+@pytest.mark.slow
+def test_no_broken_internal_links(site):
+    """Every relative (or site-absolute) href/src in every built page resolves to a file of the
+    site, and every #anchor to an id on the target page. External links are not followed."""
+    from urllib.parse import unquote, urljoin, urlsplit
+
+    parsed: dict[Path, _Links] = {}
+
+    def parse(path: Path) -> _Links:
+        if path not in parsed:
+            parser = _Links()
+            parser.feed(path.read_text(encoding="utf-8"))
+            parsed[path] = parser
+        return parsed[path]
+
+    def page_url(path: Path) -> str:
+        rel = path.relative_to(site).as_posix()
+        return "http://site" + SITE_PATH + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
+
+    broken = []
+    for html_file in sorted(site.rglob("*.html")):
+        base = page_url(html_file)
+        for link in parse(html_file).links:
+            scheme = urlsplit(link).scheme
+            if scheme in {"http", "https", "mailto", "data", "javascript", "tel", "blob"} or link.startswith("//"):
+                continue
+            target = urlsplit(urljoin(base, link))
+            path = unquote(target.path)
+            if not path.startswith(SITE_PATH):
+                broken.append(f"{html_file.relative_to(site)}: {link} (outside {SITE_PATH})")
+                continue
+            file = site / path[len(SITE_PATH):]
+            if file.is_dir() or path.endswith("/"):
+                file = file / "index.html"
+            if not file.is_file():
+                broken.append(f"{html_file.relative_to(site)}: {link} (no {file.relative_to(site)})")
+                continue
+            anchor = unquote(target.fragment)
+            if anchor and file.suffix == ".html" and anchor not in parse(file).ids:
+                broken.append(f"{html_file.relative_to(site)}: {link} (no id {anchor!r} in {file.relative_to(site)})")
+    assert not broken, f"{len(broken)} broken links:\n" + "\n".join(broken)
