@@ -1,7 +1,7 @@
 """Built notebook pages: rendered (not raw JSON) in both languages, with working Chinese anchors.
 
 mkdocs-static-i18n and mkdocs-jupyter don't work together out of the box (see
-docs/hooks/notebooks_i18n.py): without the hook, notebook pages are written out as raw
+hooks/notebooks_i18n.py): without the hook, notebook pages are written out as raw
 JSON with exit code 0, and Chinese headings get empty ids. Uses the session's one site build
 (tests/conftest.py).
 """
