@@ -52,7 +52,7 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
 
     def on_page_markdown(self, markdown, page, config, files):
         locale = getattr(page.file, "locale", None) or DEFAULT_LOCALE
-        ctx = PageContext(locale=locale, page=page.file.src_uri, runs=self.runs, warn=self._warn)
+        ctx = PageContext(locale=locale, page=page.file.src_uri, runs=self.runs, warn=self._warn, url=page.url)
         return render_markers(markdown, ctx)
 
     def _warn(self, message: str) -> None:

@@ -11,9 +11,29 @@ ALL = claims.all_claims()
 
 @pytest.mark.parametrize("claim_id", sorted(ALL))
 def test_claim_holds(claim_id):
-    """The check behind the page's ✓ passes on this torch (else the page would say ✗)."""
+    """The check behind the page's ✓ passes on this torch (else the page would say ✗),
+    or the claim says it can't be checked here and why (a grey box, never a green one)."""
     seen = claims.observe(claim_id)
+    if seen.status == "not-checkable":
+        missing = seen.not_checkable
+        assert missing in ALL[claim_id].needs and not claims.REQUIREMENTS[missing][0]()
+        return
     assert seen.holds, f"{claim_id}: {seen.shown}"
+
+
+def test_cuda_claims_are_not_checkable_on_a_cpu_build():
+    """On a build without CUDA, is_available() is always False: those checks could not fail."""
+    import torch
+
+    for cid in ("gpu.hidden_means_no_cuda", "gpu.import_does_not_init_cuda"):
+        expected = "not-checkable" if torch.version.cuda is None else "holds"
+        assert claims.observe(cid).status == expected, cid
+
+
+def test_every_requirement_says_why_in_both_languages():
+    """A grey box explains, in the page's language, why its claim can't be checked."""
+    for key, (_, why) in claims.REQUIREMENTS.items():
+        assert why["en"].strip() and any("\u4e00" <= ch <= "\u9fff" for ch in why["zh"]), key
 
 
 @pytest.mark.parametrize("claim_id", sorted(ALL))

@@ -51,13 +51,21 @@ def claim_ids() -> list[str]:
 def claim_box(ctx: PageContext, args: dict[str, str]) -> Markup:
     claim = claims.get(args["id"])
     seen = claims.observe(claim.id)
-    if seen.holds:
-        status, css, state = "✓ " + common.plain("checked_on", ctx.locale, versions=versions()), "tb-claim-ok", "holds"
+    if seen.status == "holds":
+        status, css = "✓ " + common.plain("checked_on", ctx.locale, versions=versions()), "tb-claim-ok"
+    elif seen.status == "not-checkable":
+        why = claims.REQUIREMENTS[seen.not_checkable][1][ctx.locale]
+        status = "– " + common.plain("not_checkable", ctx.locale, versions=versions())
+        css = "tb-claim-not-checkable"
+        seen = claims.Observation(False, "", seen.not_checkable)
     else:
         ctx.warn(f"{ctx.page}: claim {claim.id} did not hold on {versions()}: {seen.shown}")
-        status, css, state = "✗ " + common.plain("claim_failed", ctx.locale, versions=versions()), "tb-claim-failed", "fails"
+        status, css = "✗ " + common.plain("claim_failed", ctx.locale, versions=versions()), "tb-claim-failed"
     shown = tag("pre", tag("code", seen.shown), class_="tb-observed") if seen.shown else Markup()
+    if css == "tb-claim-not-checkable":
+        shown = tag("p", code_spans(why), class_="tb-why")
     sentence = tag("p", tag("span", status, class_="tb-claim-status") + " " + code_spans(claim.text[ctx.locale]))
+    state = claims.observe(claim.id).status
     return tag("div", sentence + shown, class_=f"tb-claim {css}", data_claim=claim.id, data_status=state)
 
 

@@ -54,7 +54,7 @@ def cell(content: object = "", *, header: bool = False, **attrs: object) -> Cell
 
 
 def table(head: Iterable[object], rows: Iterable[Iterable[object]], *, row_headers: bool = False,
-          attrs: Mapping[str, object] | None = None) -> Markup:
+          attrs: Mapping[str, object] | None = None, wrap: bool = False) -> Markup:
     """A Material-styled table: every cell escaped unless it is Markup.
 
     A cell may be a ``Cell`` (from ``cell``) when it needs attributes of its own;
@@ -71,4 +71,5 @@ def table(head: Iterable[object], rows: Iterable[Iterable[object]], *, row_heade
                 cells.append(tag("th" if row_headers and index == 0 else "td", value))
         body.append(tag("tr", join(cells)))
     inner = tag("thead", tag("tr", head_html)) + tag("tbody", join(body))
-    return tag("div", tag("table", inner), class_="tb-table", **dict(attrs or {}))
+    css = "tb-table tb-wrap" if wrap else "tb-table"  # wrap: prose cells; otherwise numbers stay on one line
+    return tag("div", tag("table", inner), class_=css, **dict(attrs or {}))

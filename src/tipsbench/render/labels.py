@@ -85,6 +85,7 @@ common = define("common", {
     "axis_rate": {"en": "Throughput (GB/s)", "zh": "吞吐量（GB/s）"},
     "checked_on": {"en": "Checked on {versions}", "zh": "已在 {versions} 上验证"},
     "claim_failed": {"en": "Did NOT hold on {versions}", "zh": "在 {versions} 上不成立"},
+    "not_checkable": {"en": "Not checkable on {versions}", "zh": "无法在 {versions} 上检查"},
     "benchmarks": {"en": "{n} benchmarks", "zh": "{n} 项基准测试"},
     "dram": {"en": "DRAM", "zh": "DRAM"},
     "zero_copy_note": {

@@ -51,6 +51,7 @@ class PageContext:
     page: str  # the page's source path, for messages
     runs: tuple[Run, ...]
     warn: Callable[[str], None]
+    url: str = ""  # the page's URL in the site ("zh/numpy/"), for links between pages
 
 
 Renderer = Callable[[PageContext, dict[str, str]], Markup]
@@ -97,6 +98,7 @@ def renderers() -> dict[str, Spec]:
     """Every marker kind: the shared ones and each family's (its ``views`` module)."""
     from tipsbench import families
     from tipsbench.render import common as _shared  # noqa: F401 - registers on import
+    from tipsbench.render import verdicts as _verdicts  # noqa: F401 - registers on import
 
     families.discover("views")
     return dict(_RENDERERS)

@@ -60,6 +60,7 @@ def probe() -> dict:
     "gpu.hidden_means_no_cuda",
     en="With `CUDA_VISIBLE_DEVICES=\"\"` set before the process starts, `torch.cuda.is_available()` is False and `torch.cuda.device_count()` is 0.",
     zh="进程启动前设置 `CUDA_VISIBLE_DEVICES=\"\"`，`torch.cuda.is_available()` 返回 False，`torch.cuda.device_count()` 返回 0。",
+    needs=("cuda_build",),
 )
 def hidden_means_no_cuda() -> Observation:
     p = probe()
@@ -71,6 +72,7 @@ def hidden_means_no_cuda() -> Observation:
     "gpu.import_does_not_init_cuda",
     en="`import torch` does not initialize CUDA: `torch.cuda.is_initialized()` is False right after it, so an environment variable set after the import but before the first CUDA call still counts.",
     zh="`import torch` 不会初始化 CUDA：导入后 `torch.cuda.is_initialized()` 仍为 False，所以在导入之后、第一次调用 CUDA 之前设置的环境变量仍然有效。",
+    needs=("cuda_build",),
 )
 def import_does_not_init_cuda() -> Observation:
     value = probe()["initialized_after_import"]

@@ -1,0 +1,168 @@
+"""Verdicts on pages, only from the registry (tipsbench.verdicts), with their evidence.
+
+Markers:
+    <!-- tipsbench:verdict tip=gpu.device_agnostic -->   one tip: verdict, reason, evidence
+    <!-- tipsbench:verdicts page=numpy -->               the page's tips as a table
+    <!-- tipsbench:tips-index -->                        the seed's tips, in the seed's order
+
+Every rendered verdict carries ``data-tip`` and ``data-verdict``. The build evaluates the
+evidence: a failed claim, or a rule that doesn't hold on some machine's run, shows on the
+page as a contradiction and is a warning (``--strict`` fails) naming the tip and the
+evidence.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+from tipsbench import verdicts
+from tipsbench.render.html import Markup, cell, code_spans, join, table, tag
+from tipsbench.render.labels import define
+from tipsbench.render.registry import Arg, PageContext, renderer
+
+text = define("verdict", {
+    "holds": {"en": "Holds", "zh": "成立"},
+    "partly-holds": {"en": "Partly holds", "zh": "部分成立"},
+    "holds-only-if": {"en": "Holds only if", "zh": "有条件成立"},
+    "outdated": {"en": "Outdated", "zh": "已过时"},
+    "does-not-hold": {"en": "Does not hold", "zh": "不成立"},
+    "head_tip": {"en": "Tip", "zh": "技巧"},
+    "head_seed": {"en": "The seed's tip", "zh": "原文的技巧"},
+    "head_verdict": {"en": "Verdict", "zh": "结论"},
+    "head_page": {"en": "Page", "zh": "页面"},
+    "evidence_claims": {"en": "{n} checked claims hold on {versions}", "zh": "{n} 条说法在 {versions} 上验证成立"},
+    "evidence_not_checkable": {"en": "{n} not checkable on this build", "zh": "{n} 条在当前构建上无法检查"},
+    "evidence_rule": {"en": "measured: {rule} Holds in {files}.", "zh": "实测：{rule}在 {files} 中成立。"},
+    "evidence_no_runs": {"en": "measured: {rule} No run has the numbers yet.", "zh": "实测：{rule}目前还没有含这些数据的运行结果。"},
+    "contradicted": {"en": "The evidence contradicts this verdict on this build:",
+                     "zh": "在本次构建中，证据与这个结论相矛盾："},
+    "contradicted_short": {"en": "contradicted by the evidence", "zh": "与证据矛盾"},
+})
+
+
+def _href(ctx: PageContext, page: str) -> str:
+    """A link from the current page to another page's section, relative like MkDocs' own
+    (directory URLs: "tips/" links to "../numpy/#from-numpy")."""
+    stem, _, anchor = page.partition("#")
+    root = "zh" if ctx.locale == "zh" else ""
+    target = posixpath.join(root, "" if stem == "index" else stem).rstrip("/")
+    rel = posixpath.relpath(target or ".", ctx.url.rstrip("/") or ".")
+    return ("./" if rel == "." else rel + "/") + (f"#{anchor}" if anchor else "")
+
+
+def _statement(tip: verdicts.Tip, locale: str) -> Markup:
+    """'**Holds only if** the network is trusted…' / '**有条件成立**：只在可信的网络里…'."""
+    word = tag("strong", text.plain(tip.verdict, locale))
+    reason = tip.reason[locale]
+    if not reason:
+        return word
+    if locale == "zh":
+        return word + "：" + code_spans(reason)
+    joiner = " " if tip.verdict == verdicts.ONLY_IF else ": "
+    return word + joiner + code_spans(reason)
+
+
+def _check(ctx: PageContext, tip: verdicts.Tip) -> verdicts.Evidence:
+    evidence = verdicts.evaluate(tip, _runs_for(ctx))
+    for problem in evidence.contradictions:
+        ctx.warn(f"{ctx.page}: tip {tip.id} ({tip.verdict}) is contradicted by its evidence: {problem}")
+    return evidence
+
+
+def _runs_for(ctx: PageContext):
+    """Each machine's newest run (rules read the families they need from it)."""
+    keys = {run.key for run in ctx.runs}
+    newest = {}
+    for run in ctx.runs:
+        if run.key in keys and (run.key not in newest or run.datetime > newest[run.key].datetime):
+            newest[run.key] = run
+    return [newest[k] for k in sorted(newest)]
+
+
+def _verdict_span(tip: verdicts.Tip, locale: str, contradicted: bool) -> Markup:
+    body = _statement(tip, locale)
+    if contradicted:
+        body += " " + tag("span", "✗ " + text.plain("contradicted_short", locale), class_="tb-contradicted")
+    return tag("span", body, class_="tb-verdict-text", data_tip=tip.id, data_verdict=tip.verdict)
+
+
+def _evidence_lines(ctx: PageContext, evidence: verdicts.Evidence) -> list[Markup]:
+    from tipsbench.render.common import versions
+
+    lines = []
+    statuses = [status for _, status in evidence.claims]
+    if statuses.count("holds"):
+        lines.append(text.text("evidence_claims", ctx.locale, n=statuses.count("holds"), versions=versions()))
+    if statuses.count("not-checkable"):
+        lines.append(text.text("evidence_not_checkable", ctx.locale, n=statuses.count("not-checkable")))
+    for rule in evidence.tip.rules:
+        files = sorted({name for r, name, result in evidence.rules if r is rule and result.holds})
+        key = "evidence_rule" if files else "evidence_no_runs"
+        lines.append(text.text(key, ctx.locale, rule=code_spans(rule.text[ctx.locale]), files=", ".join(files)))
+    return lines
+
+
+@renderer("verdict", tip=Arg(required=True, choices=lambda: verdicts.all_tips()))
+def verdict(ctx: PageContext, args: dict[str, str]) -> Markup:
+    tip = verdicts.get(args["tip"])
+    evidence = _check(ctx, tip)
+    problems = evidence.contradictions
+    head = tag("p", tag("span", text.plain("head_verdict", ctx.locale) + ("：" if ctx.locale == "zh" else ": "),
+                        class_="tb-verdict-label") + _verdict_span(tip, ctx.locale, bool(problems)))
+    parts = [head]
+    if problems:
+        parts.append(tag("div", tag("p", text.text("contradicted", ctx.locale))
+                         + tag("ul", join(tag("li", tag("code", p)) for p in problems)), class_="tb-contradiction"))
+    lines = _evidence_lines(ctx, evidence)
+    if lines:
+        parts.append(tag("p", join(lines, Markup(" · ")), class_="tb-evidence"))
+    return tag("div", join(parts), class_="tb-verdict" + (" tb-verdict-contradicted" if problems else ""),
+               data_tip=tip.id, data_verdict=tip.verdict)
+
+
+def _row_cells(ctx: PageContext, tip: verdicts.Tip) -> Markup:
+    contradicted = bool(_check(ctx, tip).contradictions)
+    return cell(_verdict_span(tip, ctx.locale, contradicted), class_="tb-verdict-cell")
+
+
+@renderer("verdicts", page=Arg(required=True, choices=lambda: {t.page.split("#")[0] for t in verdicts.all_tips().values()}))
+def page_verdicts(ctx: PageContext, args: dict[str, str]) -> Markup:
+    """The page's tips, each linked to the section with its evidence, and its verdict."""
+    rows = []
+    for tip in verdicts.tips_for_page(args["page"]):
+        link = tag("a", code_spans(tip.name(ctx.locale)), href=_href(ctx, tip.page))
+        rows.append([link, _row_cells(ctx, tip)])
+    head = [text.plain("head_tip", ctx.locale), text.plain("head_verdict", ctx.locale)]
+    return table(head, rows, wrap=True)
+
+
+def _page_title(page: str, locale: str) -> str:
+    from tipsbench.render.labels import registry
+
+    key = f"pages.{page.split('#')[0]}"
+    return registry().get(key, {}).get(locale, page)
+
+
+@renderer("tips-index")
+def tips_index(ctx: PageContext, args: dict[str, str]) -> Markup:
+    """The seed's tips in its order: its words, the verdict, and the page with the evidence."""
+    rows = []
+    for tip in verdicts.indexed():
+        seed = code_spans(tip.seed["en"]) if ctx.locale == "en" else tag("span", tip.seed["zh"], lang="zh")
+        page = tag("a", _page_title(tip.page, ctx.locale), href=_href(ctx, tip.page))
+        rows.append([str(tip.index), seed, _row_cells(ctx, tip), page])
+    head = [text.plain(k, ctx.locale) for k in ("head_seed", "head_verdict", "head_page")]
+    return table(["#", *head], rows, wrap=True)
+
+
+define("pages", {
+    "modules": {"en": "nn.Module containers", "zh": "nn.Module 容器"},
+    "gpu": {"en": "GPU", "zh": "GPU"},
+    "save-load": {"en": "Save & load", "zh": "保存与加载"},
+    "tensorboard": {"en": "TensorBoard", "zh": "TensorBoard"},
+    "summaries": {"en": "Model summaries", "zh": "模型摘要"},
+    "numpy": {"en": "Tensor ↔ NumPy", "zh": "张量与 NumPy 互转"},
+    "memory": {"en": "Memory size", "zh": "内存大小"},
+})
+
+

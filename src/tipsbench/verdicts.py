@@ -1,0 +1,160 @@
+"""Verdicts as data: every tip of the seed, what the site concludes about it, and the
+evidence the conclusion rests on.
+
+A tip is registered by its family (``families/<family>/tips.py``): its id, the seed's
+words (the Chinese original and an English rendering), the verdict, the reason (en +
+zh), the claims it rests on and, where the verdict rests on numbers, rules evaluated on
+each machine's results. Pages show verdicts only through markers (render/verdicts.py),
+so one tip has one verdict everywhere; the build evaluates the evidence and a verdict
+that its evidence contradicts is shown as such and fails ``mkdocs build --strict``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from tipsbench import claims
+from tipsbench.results import Record, Run
+
+HOLDS, PARTLY, ONLY_IF, OUTDATED, DOES_NOT_HOLD = "holds", "partly-holds", "holds-only-if", "outdated", "does-not-hold"
+VERDICTS = (HOLDS, PARTLY, ONLY_IF, OUTDATED, DOES_NOT_HOLD)
+# Two medians closer than this are "no meaningful difference" however tight the runs were:
+# a shared machine moves by this much from minute to minute.
+SAME_WITHIN = 0.10
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    """What a rule found in one run: True/False, or None when the run lacks the data."""
+
+    holds: bool | None
+    detail: str  # the numbers it used, language-neutral ("mlp 1 MiB: 1.67× (noise ±17%)")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A statement about measured numbers that the verdict asserts, evaluated per run."""
+
+    id: str
+    text: dict[str, str]  # locale -> the statement, one sentence
+    evaluate: Callable[[Run], RuleResult] = field(compare=False)
+
+
+@dataclass(frozen=True)
+class Tip:
+    id: str
+    page: str  # the page stem ("numpy") and, after '#', the section that shows the evidence
+    seed: dict[str, str]  # the seed's words: "zh" the original, "en" a faithful rendering
+    verdict: str
+    reason: dict[str, str]  # locale -> why, one sentence (may be empty for a plain "holds")
+    claims: tuple[str, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    index: int | None = None  # position among the seed's tips on the tips index, if listed there
+    label: dict[str, str] | None = None  # locale -> how the page's table names it (default: seed)
+
+    def name(self, locale: str) -> str:
+        """How a table names the tip: its label, or the seed's words in that language."""
+        return (self.label or self.seed)[locale]
+
+    def __post_init__(self) -> None:
+        if self.verdict not in VERDICTS:
+            raise ValueError(f"tip {self.id!r}: verdict {self.verdict!r} is not one of {', '.join(VERDICTS)}")
+
+
+_TIPS: dict[str, Tip] = {}
+
+
+def register(*tips: Tip) -> None:
+    for tip in tips:
+        if tip.id in _TIPS:
+            raise ValueError(f"tip {tip.id!r} is registered twice")
+        _TIPS[tip.id] = tip
+
+
+def all_tips() -> dict[str, Tip]:
+    """Every tip, each family's ``tips`` module registering its own on import."""
+    from tipsbench import families
+
+    families.discover("tips")
+    return dict(_TIPS)
+
+
+def get(tip_id: str) -> Tip:
+    tips = all_tips()
+    if tip_id not in tips:
+        raise KeyError(f"no tip {tip_id!r}; known: {', '.join(sorted(tips))}")
+    return tips[tip_id]
+
+
+# --- evidence ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Evidence:
+    """A tip's evidence as this build sees it: each claim's status, each rule per machine."""
+
+    tip: Tip
+    claims: tuple[tuple[str, str], ...]  # (claim id, holds | fails | not-checkable)
+    rules: tuple[tuple[Rule, str, RuleResult], ...]  # (rule, results file name, result)
+
+    @property
+    def contradictions(self) -> list[str]:
+        """One line per piece of evidence that goes against the registered verdict."""
+        found = [f"claim {cid} {status}" for cid, status in self.claims if status == "fails"]
+        found += [f"rule {rule.id} does not hold in {name}: {result.detail}"
+                  for rule, name, result in self.rules if result.holds is False]
+        return found
+
+
+def evaluate(tip: Tip, runs: Iterable[Run]) -> Evidence:
+    statuses = tuple((cid, claims.observe(cid).status) for cid in tip.claims)
+    results = []
+    for rule in tip.rules:
+        for run in runs:
+            result = rule.evaluate(run)
+            if result.holds is not None:
+                results.append((rule, run.file_name, result))
+    return Evidence(tip, statuses, tuple(results))
+
+
+# --- comparing two measurements ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class Comparison:
+    """a's median over b's, and whether the difference is bigger than the runs' noise."""
+
+    ratio: float
+    noise: float  # relative: a difference within ±noise is no meaningful difference
+
+    @property
+    def meaningful(self) -> bool:
+        return abs(self.ratio - 1) > self.noise
+
+    @property
+    def a_faster(self) -> bool:
+        return self.meaningful and self.ratio < 1
+
+    @property
+    def a_slower(self) -> bool:
+        return self.meaningful and self.ratio > 1
+
+    def __str__(self) -> str:
+        return f"{self.ratio:.2f}× (noise ±{self.noise:.0%})"
+
+
+def compare(a: Record, b: Record) -> Comparison | None:
+    """a ÷ b by median time. The noise is half the two relative IQRs added (each run's
+    middle half spans ±IQR/2 around its median), never under SAME_WITHIN."""
+    if a.median_s <= 0 or b.median_s <= 0:
+        return None
+    spread = (a.iqr_s / a.median_s + b.iqr_s / b.median_s) / 2
+    return Comparison(a.median_s / b.median_s, max(SAME_WITHIN, spread))
+
+
+def tips_for_page(page: str) -> list[Tip]:
+    return [t for t in all_tips().values() if t.page.split("#", 1)[0] == page]
+
+
+def indexed() -> Sequence[Tip]:
+    """The seed's tips in the seed's order, as the tips index lists them."""
+    return sorted((t for t in all_tips().values() if t.index is not None), key=lambda t: t.index)
