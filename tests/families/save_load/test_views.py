@@ -27,6 +27,7 @@ BENCHMARKS = [
     rec("save_full", "save", "fsync", 0.030),
     rec("save_state_dict", "save", "fsync", 0.030),
     rec("load_full", "load", "cached", 0.005),
+    rec("load_full_safe_globals", "load", "cached", 0.015),
     rec("load_state_dict_into", "load", "cached", 0.010),
     rec("load_state_dict", "load", "cached", 0.004),
     rec("load_mmap", "load", "cached", 0.0001, shares=True, code="<b>torch.load(f, mmap=True)</b>"),
@@ -54,23 +55,39 @@ class TestSizes:
         assert "整个模型" in html and "参数字节数" in html and "full model" not in html
 
 
+def cells(html: str) -> dict[str, str]:
+    """The ratio table as {column header: first row's cell}: compare cells, not substrings."""
+    import re
+
+    head = re.findall(r"<th>([^<]*)</th>", html.split("</thead>")[0])
+    row = re.findall(r"<t[dh]>(.*?)</t[dh]>", html.split("<tbody>")[1].split("</tr>")[0])
+    return dict(zip(head, row, strict=True))
+
+
 class TestRatios:
     def test_ratio_values(self):
-        """Full ÷ state_dict: save 1.20×, fsync 1.00×, load 0.50×, torch.load alone 1.25×, size 1.0020×."""
-        html = views.ratio_table(RECORDS, "en")
-        for expected in ("1.20×", "1.00×", "0.50×", "1.25×", "1.0020×"):
-            assert expected in html
+        """Full ÷ state_dict per column: save 1.20×, fsync 1.00×, same-unpickler load 1.50×,
+        torch.load alone 3.75×, weights_only=False 0.50×, file size 1.0020×."""
+        row = cells(views.ratio_table(RECORDS, "en"))
+        assert row["save, file"] == "1.20×" and row["save, file + fsync"] == "1.00×"
+        assert row["load, same unpickler"] == "1.50×" and row["torch.load alone, same unpickler"] == "3.75×"
+        assert row["load, weights_only=False"] == "0.50×" and row["file size"] == "1.0020×"
 
     def test_missing_evicted_column_is_dropped(self):
         """A target with no records (evicted here) gets no column."""
-        assert "load, evicted" not in views.ratio_table(RECORDS, "en")
+        assert "evicted" not in cells(views.ratio_table(RECORDS, "en"))
 
-    def test_summary_verdicts_follow_the_data(self):
-        """The summary calls 1.20× 'slower' and 0.50× 'faster', and a 1.05× ratio 'no meaningful difference'."""
+    def test_summary_compares_like_with_like(self):
+        """The summary's load figure is the same-unpickler one (1.50×), never the weights_only=False one."""
         html = views.ratio_table(RECORDS, "en")
-        assert "the full model is slower" in html and "the full model is faster" in html
-        assert views.verdict(1.05, "en").startswith("no meaningful difference")
-        assert views.verdict(1.05, "zh").startswith("没有实质差别")
+        summary = html.split('class="tb-summary">')[1]
+        assert "takes 1.50× the time" in summary and "0.50×" not in summary
+        assert "at most 0.20% larger" in summary
+
+    def test_summary_in_chinese_says_bei(self):
+        """Chinese sentences put ratios as “倍”, never a bare “×”."""
+        summary = views.ratio_table(RECORDS, "zh").split('class="tb-summary">')[1]
+        assert "1.50 倍" in summary and "×" not in summary
 
     def test_ratio_ignores_mismatched_op(self):
         """ratio() returns None when a method is missing for that target."""
@@ -92,7 +109,7 @@ class TestMarkers:
         series = views.chart_series(RECORDS, "load", "cached", "mlp")
         names = {s.name for s in series}
         assert "<b>torch.load(f, mmap=True)</b>" not in names
-        assert {"load_full()", "load_state_dict_into()", "load_state_dict()"} == names
+        assert {"load_full()", "load_full_safe_globals()", "load_state_dict_into()", "load_state_dict()"} == names
 
     def test_bad_chart_argument_warns(self):
         """A misspelt value or argument becomes a build warning naming the allowed ones."""

@@ -12,7 +12,6 @@ The ceiling a table or chart compares with follows from its target (catalog.CEIL
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Sequence
 
 from tipsbench import fmt
@@ -34,12 +33,13 @@ SIZE_METHODS = {"state_dict": "save_state_dict", "full": "save_full", "safetenso
 RATIO_PAIRS = (
     ("save_file", "save", "file", "save_full", "save_state_dict"),
     ("save_fsync", "save", "fsync", "save_full", "save_state_dict"),
-    ("load_cached", "load", "cached", "load_full", "load_state_dict_into"),
-    ("load_only_cached", "load", "cached", "load_full", "load_state_dict"),
-    ("load_evicted", "load", "evicted", "load_full", "load_state_dict_into"),
+    # Like with like: both loads under the default weights_only=True unpickler.
+    ("load_same", "load", "cached", "load_full_safe_globals", "load_state_dict_into"),
+    ("load_only_same", "load", "cached", "load_full_safe_globals", "load_state_dict"),
+    # What opting out of the safe unpickler buys (the whole model with weights_only=False).
+    ("load_unsafe", "load", "cached", "load_full", "load_state_dict_into"),
+    ("load_evicted_unsafe", "load", "evicted", "load_full", "load_state_dict_into"),
 )
-# A ratio this close to 1 is "no meaningful difference" on a shared machine.
-SAME_WITHIN = 0.10
 WHERE = {"model": Arg(required=True, choices=tuple(models.KINDS)), "op": Arg(required=True, choices=OPS),
          "target": Arg(required=True, choices=TARGETS)}
 
@@ -56,20 +56,18 @@ text = define("saveload", {
     "size_ratio": {"en": "file size", "zh": "文件大小"},
     "save_file": {"en": "save, file", "zh": "保存，文件"},
     "save_fsync": {"en": "save, file + fsync", "zh": "保存，文件 + fsync"},
-    "load_cached": {"en": "load, page cache", "zh": "加载，页缓存"},
-    "load_evicted": {"en": "load, evicted", "zh": "加载，已逐出缓存"},
-    "load_only_cached": {"en": "torch.load alone, page cache", "zh": "仅 torch.load，页缓存"},
+    "load_same": {"en": "load, same unpickler", "zh": "加载，同一反序列化器"},
+    "load_only_same": {"en": "torch.load alone, same unpickler", "zh": "仅 torch.load，同一反序列化器"},
+    "load_unsafe": {"en": "load, weights_only=False", "zh": "加载，weights_only=False"},
+    "load_evicted_unsafe": {"en": "load, evicted, weights_only=False", "zh": "加载，已逐出缓存，weights_only=False"},
     "ratio_note": {
-        "en": "Median time of `torch.save(model)` / `torch.load(f, weights_only=False)` divided by that of `torch.save(model.state_dict())` / `model.load_state_dict(torch.load(f))` (“torch.load alone”: divided by `torch.load(f)` of the state_dict, without copying it into a model). Below 1, the full model is faster.",
-        "zh": "`torch.save(model)` / `torch.load(f, weights_only=False)` 的耗时中位数除以 `torch.save(model.state_dict())` / `model.load_state_dict(torch.load(f))` 的耗时中位数（“仅 torch.load”一列除以的是 `state_dict` 的 `torch.load(f)`，不含复制进模型的一步）。小于 1 表示整个模型更快。",
+        "en": "Each cell: median time with the whole model divided by median time with the state_dict, same model, same target; below 1 the whole model is faster. “Same unpickler”: `with safe_globals(classes): torch.load(f)` against `model.load_state_dict(torch.load(f))`, both under the default `weights_only=True` (“torch.load alone” leaves out copying into the model). The `weights_only=False` columns load the whole model with pickle's C unpickler: what opting out of safety buys, not a fair comparison. Files are read from the page cache unless marked evicted.",
+        "zh": "每格是同一模型、同一目标下，整个模型的耗时中位数除以 `state_dict` 的耗时中位数；小于 1 表示整个模型更快。“同一反序列化器”两列比较的是 `with safe_globals(classes): torch.load(f)` 与 `model.load_state_dict(torch.load(f))`，两者都用默认的 `weights_only=True`（“仅 torch.load”不含复制进模型的一步）。`weights_only=False` 两列用 pickle 的 C 实现加载整个模型：反映的是放弃安全检查换来的速度，并不是公平的比较。除标明“已逐出缓存”的列外，文件都从页缓存读取。",
     },
     "summary": {
-        "en": "Median over {n} models: saving the whole model takes {save} the time of saving the state_dict ({save_verdict}); loading it takes {load} the time of loading a state_dict into a model ({load_verdict}); its file is {size} the size.",
-        "zh": "{n} 个模型的中位数：保存整个模型的耗时是保存 `state_dict` 的 {save}（{save_verdict}）；加载整个模型的耗时是把 `state_dict` 加载进模型的 {load}（{load_verdict}）；文件大小是 {size}。",
+        "en": "With the same unpickler, loading a whole model takes {load_small} the time of loading its `state_dict` into a model at {small}, and {load_large} at {large}; saving it takes {save_small} and {save_large}. Its file is at most {size_worst} larger. Ranges over {kinds} model structures.",
+        "zh": "使用同一个反序列化器时，{small} 的模型，加载整个模型的耗时是把 `state_dict` 加载进模型的 {load_small}，{large} 的模型为 {load_large}；保存整个模型的耗时分别是保存 `state_dict` 的 {save_small}和 {save_large}。整个模型的文件最多大 {size_worst}。范围取自 {kinds} 种模型结构。",
     },
-    "verdict_same": {"en": "no meaningful difference: within ±10%", "zh": "没有实质差别：相差在 ±10% 以内"},
-    "verdict_faster": {"en": "the full model is faster", "zh": "整个模型更快"},
-    "verdict_slower": {"en": "the full model is slower", "zh": "整个模型更慢"},
     "chart_title": {"en": "{op} throughput vs model size ({model}, {target})",
                     "zh": "{op}吞吐量与模型大小（{model}，{target}）"},
     "op_save": {"en": "Save", "zh": "保存"},
@@ -194,26 +192,15 @@ def _ratio_text(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}×"
 
 
-def verdict(value: float, locale: str) -> str:
-    if abs(value - 1) <= SAME_WITHIN:
-        return text.plain("verdict_same", locale)
-    return text.plain("verdict_faster" if value < 1 else "verdict_slower", locale)
-
-
 def ratio_table(records: Sequence[Record], locale: str) -> Markup:
     """Full model ÷ state_dict for each model: save and load times per target, and file size."""
     cols = [pair for pair in RATIO_PAIRS if any(_f(r).target == pair[2] and r.variant == pair[3] for r in records)]
-    rows, saves, loads, sizes = [], [], [], []
+    rows, sizes = [], []
     for model in _models_in_order(records):
         values = [ratio(records, model, *col[1:]) for col in cols]
         size = size_ratio(records, model)
         if all(v is None for v in values) and size is None:
             continue
-        for (key, *_), v in zip(cols, values, strict=True):
-            if v is not None and key == "save_file":
-                saves.append(v)
-            if v is not None and key == "load_cached":
-                loads.append(v)
         if size is not None:
             sizes.append(size)
         rows.append([_model_cell(model, _param_bytes(records, model)), *(_ratio_text(v) for v in values),
@@ -222,12 +209,35 @@ def ratio_table(records: Sequence[Record], locale: str) -> Markup:
         return Markup()
     head = [text.plain("model", locale), *(text.plain(key, locale) for key, *_ in cols), text.plain("size_ratio", locale)]
     out = table(head, rows, row_headers=True) + notes(text.text("ratio_note", locale))
-    if saves and loads and sizes:
-        save_m, load_m, size_m = (statistics.median(v) for v in (saves, loads, sizes))
-        line = text.text("summary", locale, n=len(sizes), save=_ratio_text(save_m), load=_ratio_text(load_m),
-                         size=f"{size_m:.4f}×", save_verdict=verdict(save_m, locale), load_verdict=verdict(load_m, locale))
-        out += tag("p", line, class_="tb-summary")
-    return out
+    line = _summary(records, sizes, locale)
+    return out + (tag("p", line, class_="tb-summary") if line else Markup())
+
+
+def _span(values: list[float], locale: str) -> str:
+    """'1.67–2.92×' / '1.67–2.92 倍' (one value: '1.67×')."""
+    low, high = min(values), max(values)
+    body = f"{low:.2f}" if f"{low:.2f}" == f"{high:.2f}" else f"{low:.2f}–{high:.2f}"
+    return body + (" 倍" if locale == "zh" else "×")
+
+
+def _summary(records: Sequence[Record], sizes: list[float], locale: str) -> Markup | None:
+    """Same-unpickler load and save ratios at the smallest and the largest model size."""
+    by_size: dict[int, dict[str, list[float]]] = {}
+    for model in _models_in_order(records):
+        load = ratio(records, model, "load", "cached", "load_full_safe_globals", "load_state_dict_into")
+        save = ratio(records, model, "save", "file", "save_full", "save_state_dict")
+        if load is not None and save is not None:
+            slot = by_size.setdefault(model[1], {"load": [], "save": []})
+            slot["load"].append(load)
+            slot["save"].append(save)
+    if not by_size or not sizes:
+        return None
+    small, large = min(by_size), max(by_size)
+    worst = max(sizes)
+    return text.text("summary", locale, small=fmt.size(small), large=fmt.size(large),
+                     load_small=_span(by_size[small]["load"], locale), load_large=_span(by_size[large]["load"], locale),
+                     save_small=_span(by_size[small]["save"], locale), save_large=_span(by_size[large]["save"], locale),
+                     size_worst=f"{(worst - 1):.2%}", kinds=len({m for m, _ in _models_in_order(records)}))
 
 
 @renderer("saveload-sizes")
