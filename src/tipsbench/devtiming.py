@@ -38,6 +38,10 @@ class DeviceTimer:
     method: str
     sync: Callable[[], None]
     new_event: Callable[[], object] | None = None
+    # The stream the timed copy runs on: the current stream *of the copy's device*. Events
+    # recorded without one go to the current device's stream, which for a copy to cuda:1
+    # (while cuda:0 is current) is an idle stream: the events would time nothing.
+    stream: Callable[[], object] | None = None
 
     def synced(self, fn: Callable[..., object], args: tuple) -> Callable[[], object]:
         """A zero-argument call that returns only when the device has finished it."""
@@ -72,9 +76,10 @@ class DeviceTimer:
         for _ in range(repeats):
             start, end = self.new_event(), self.new_event()
             self.sync()  # the start event must not wait behind earlier work
-            start.record()
+            stream = self.stream() if self.stream else None
+            start.record(stream)
             fn(*args)
-            end.record()
+            end.record(stream)
             end.synchronize()
             times.append(start.elapsed_time(end) / 1e3)  # elapsed_time is in ms
         return statistics.median(times)
@@ -97,6 +102,7 @@ def choose(device: object, torch_module) -> DeviceTimer:
             method=CUDA_SYNC,
             sync=lambda: cuda.synchronize(device),
             new_event=lambda: cuda.Event(enable_timing=True),
+            stream=lambda: cuda.current_stream(device),
         )
     if kind == "mps":
         mps = torch_module.mps

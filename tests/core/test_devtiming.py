@@ -16,8 +16,9 @@ class FakeEvent:
         assert enable_timing, "events must be created with enable_timing=True"
         self.log = log
 
-    def record(self):
-        self.log.append("record")
+    def record(self, stream=None):
+        # Like torch.cuda.Event.record: without a stream, the *current device's* stream.
+        self.log.append(f"record:{stream.device if stream else 'current-device'}")
 
     def synchronize(self):
         self.log.append("event_sync")
@@ -28,7 +29,8 @@ class FakeEvent:
 
 def fake_torch(log: list) -> SimpleNamespace:
     cuda = SimpleNamespace(synchronize=lambda device=None: log.append(f"cuda_sync:{device}"),
-                           Event=lambda enable_timing=False: FakeEvent(log, enable_timing))
+                           Event=lambda enable_timing=False: FakeEvent(log, enable_timing),
+                           current_stream=lambda device=None: SimpleNamespace(device=str(device)))
     mps = SimpleNamespace(synchronize=lambda: log.append("mps_sync"))
     return SimpleNamespace(cuda=cuda, mps=mps)
 
@@ -95,8 +97,15 @@ class TestSyncAroundWork:
         log = []
         timer = devtiming.choose("cuda:0", fake_torch(log))
         seconds = timer.event_seconds(lambda: log.append("work"), (), repeats=1)
-        assert log == ["cuda_sync:cuda:0", "record", "work", "record", "event_sync"]
+        assert log == ["cuda_sync:cuda:0", "record:cuda:0", "work", "record:cuda:0", "event_sync"]
         assert seconds == pytest.approx(0.002)
+
+    def test_events_go_on_the_copys_device_not_the_current_one(self):
+        """Timing a copy to cuda:1 records on cuda:1's stream (not cuda:0's idle one)."""
+        log = []
+        timer = devtiming.choose("cuda:1", fake_torch(log))
+        timer.event_seconds(lambda: log.append("work"), (), repeats=1)
+        assert [e for e in log if e.startswith("record")] == ["record:cuda:1", "record:cuda:1"]
 
 
 class TestRun:

@@ -30,6 +30,9 @@ CONTRIBUTE_ANCHOR = "#contribute"
 # The one pair the tutorial warns about is a pinning + a copy, not a copy alone.
 NOT_A_COPY_ALONE = "h2d_pin_then_copy"
 DIRECTION = Arg(required=True, choices=DIRECTIONS)
+# CUDA events time the device alone, the wall clock adds a launch and a sync: for copies of
+# more than a few microseconds the two should agree this closely, or one of them is wrong.
+EVENTS_AGREE_WITHIN = 0.25
 
 text = define("gpu", {
     "no_gpu": {
@@ -60,6 +63,10 @@ text = define("gpu", {
     "d2h": {"en": "Device → host", "zh": "设备到主机"},
     "d2d": {"en": "Device → device", "zh": "设备到设备"},
     "pin": {"en": "pin_memory() alone", "zh": "仅 pin_memory()"},
+    "events_agree": {"en": "CUDA events agree with the wall clock: event median / wall-clock median {low}–{high}.",
+                     "zh": "CUDA 事件计时与墙钟计时一致：事件中位数与墙钟中位数之比为 {low}–{high}。"},
+    "events_disagree": {"en": "CUDA events and the wall clock disagree (more than {limit} apart) for: {cases}.",
+                        "zh": "以下用例的 CUDA 事件计时与墙钟计时相差超过 {limit}：{cases}。"},
     "nothing_for": {"en": "No {direction} results in the GPU runs.", "zh": "GPU 结果中没有{direction}的数据。"},
 })
 
@@ -171,6 +178,15 @@ def _device_notes(ctx: PageContext, run: Run, device: str, direction: str, recor
         found.append(text.text("link_is", ctx.locale, link=link[0], rate=fmt.rate(link[1])))
     methods = sorted({_fields(r).timing for r in records})
     found.append(text.text("timing_is", ctx.locale, method=", ".join(methods)))
+    ratios = [(r, _fields(r).event_median_s / r.median_s) for r in records
+              if _fields(r).event_median_s and r.median_s > 0]
+    if ratios:
+        off = [f"{r.code} {fmt.size(r.nbytes)} ({q:.2f})" for r, q in ratios if abs(q - 1) > EVENTS_AGREE_WITHIN]
+        if off:
+            found.append(text.text("events_disagree", ctx.locale, limit=f"{EVENTS_AGREE_WITHIN:.0%}", cases="; ".join(off)))
+        else:
+            qs = [q for _, q in ratios]
+            found.append(text.text("events_agree", ctx.locale, low=f"{min(qs):.2f}", high=f"{max(qs):.2f}"))
     return notes(*found)
 
 
