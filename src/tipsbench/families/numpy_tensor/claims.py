@@ -192,15 +192,23 @@ def numpy_bfloat16_unsupported() -> Observation:
 
 
 @claim("numpy.numpy_force",
-       en="`t.numpy(force=True)` works on a tensor that requires grad; it shares memory when nothing must be resolved and copies a conjugated view.",
-       zh="`t.numpy(force=True)` 对需要梯度的张量也能用；不需要额外处理时共享底层内存，遇到共轭视图则复制。")
+       en="`t.numpy(force=True)` handles grad and the conjugate and negative bits: it shares memory when nothing must be resolved and copies a conjugated or negated view; a bfloat16 tensor still raises, as NumPy has no such dtype.",
+       zh="`t.numpy(force=True)` 能处理需要梯度的张量以及共轭和取负标记：无需处理时共享底层内存，遇到共轭或取负视图则复制；bfloat16 张量仍然报错，因为 NumPy 没有这种数据类型。")
 def numpy_force() -> Observation:
     t = torch.ones(4, requires_grad=True)
     plain, line_plain = _shares("torch.ones(4, requires_grad=True).numpy(force=True)",
                                 t.numpy(force=True), t.detach())
     z = torch.ones(4, dtype=torch.complex64)
     conj, line_conj = _shares("z.conj().numpy(force=True)", z.conj().numpy(force=True), z)
-    return Observation(plain and not conj, f"{line_plain}\n{line_conj}")
+    x = torch.ones(4)
+    negated = torch._neg_view(x)  # the lazy negation torch uses for e.g. conj of real views
+    neg_plain = raised(negated.numpy)
+    neg, line_neg = _shares("neg_view(x).numpy(force=True)", negated.numpy(force=True), x)
+    bf16 = raised(lambda: torch.ones(2, dtype=torch.bfloat16).numpy(force=True))
+    holds = plain and not conj and neg_plain[0] == "RuntimeError" and not neg and bf16[0] == "TypeError"
+    lines = [line_plain, line_conj, f"neg_view(x).numpy() → {neg_plain[0]}: {neg_plain[1]}", line_neg,
+             f"torch.ones(2, dtype=torch.bfloat16).numpy(force=True) → {bf16[0]}: {bf16[1]}"]
+    return Observation(holds, "\n".join(lines))
 
 
 @claim("numpy.detach_cpu_numpy_shares",
