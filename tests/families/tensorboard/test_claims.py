@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 
@@ -26,9 +27,22 @@ def test_claims_leave_cwd_clean(tmp_path, monkeypatch):
     assert not (tmp_path / "runs").exists()
 
 
-def test_writer_buffer_defaults():
-    """The writer queues 10 events and flushes every 120 s by default."""
-    assert tb.writer_buffers().holds
+def test_events_reach_the_file_without_flush():
+    """A few add_scalar calls grow the event file within seconds, with no flush() (checked
+    on the file, not read off the signature's defaults)."""
+    obs = tb.writer_writes_soon()
+    assert obs.holds, obs.shown
+    before, after = (int(n) for n in re.findall(r"(\d+) bytes", obs.shown))
+    assert after > before
+
+
+def test_a_writer_that_really_buffers_is_caught(monkeypatch):
+    """If add_scalar wrote nothing until flush(), the claim would fail: the check can fail."""
+    from torch.utils.tensorboard import SummaryWriter
+
+    monkeypatch.setattr(SummaryWriter, "add_scalar", lambda self, *a, **k: None)
+    monkeypatch.setattr(tb, "WRITE_WAIT_S", 0.2)
+    assert not tb.writer_writes_soon().holds
 
 
 def test_add_scalars_one_subrun_per_key():
