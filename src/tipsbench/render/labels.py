@@ -93,8 +93,8 @@ common = define("common", {
         "zh": "“—”表示该调用共享底层内存、不搬运数据，因此没有吞吐量。",
     },
     "over_100_note": {
-        "en": "Above 100%: the data fits in a CPU cache, which is faster than the DRAM copy the ceiling measures.",
-        "zh": "超过 100%：数据能放进 CPU 缓存，而缓存比上限所测的内存复制更快。",
+        "en": "Above 100% at a cache-sized case: the data fits in a CPU cache, which is faster than the DRAM copy the ceiling measures.",
+        "zh": "数据能放进 CPU 缓存时超过 100%：缓存比上限所测的内存复制更快。",
     },
     "ceilings_head_machine": {"en": "Machine", "zh": "机器"},
     "ceilings_head_ceiling": {"en": "Ceiling", "zh": "上限"},
