@@ -14,6 +14,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 
+from tipsbench import translations
 from tipsbench.render.registry import PageContext, render_markers
 from tipsbench.results import Run, load_dir, results_dir
 
@@ -52,6 +53,10 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
 
     def on_page_markdown(self, markdown, page, config, files):
         locale = getattr(page.file, "locale", None) or DEFAULT_LOCALE
+        if page.file.abs_src_path and page.file.src_uri.endswith(translations.ZH_SUFFIX):
+            lag = translations.problem(Path(page.file.abs_src_path), str(page.meta.get(translations.KEY, "")) or None)
+            if lag:
+                self._warn(f"translation out of date: {lag}")
         ctx = PageContext(locale=locale, page=page.file.src_uri, runs=self.runs, warn=self._warn, url=page.url)
         return render_markers(markdown, ctx)
 
