@@ -1,11 +1,12 @@
 """Save & load: the whole model vs its state_dict vs safetensors, for time, size and safety.
 
 What each target measures, so serialization, the page cache and the disk are told apart:
-- save to ``bytesio``: serialization alone, into memory;
+- save to ``bytesio``: serialization into an ``io.BytesIO`` that grows as it is written
+  (its reallocations and copies are timed too: it can be slower than a file);
 - save to ``file``: serialization + copying into this kernel's page cache (the disk
   write happens later, in the background, and is not timed);
 - save to ``fsync``: the same + ``os.fsync``: the bytes reached the (virtual) disk;
-- load from ``bytesio``: deserialization alone;
+- load from ``bytesio``: deserialization from memory, no file at all;
 - load from ``cached``: a file that is in the page cache (checked with mincore and
   recorded as ``resident_before``): no disk read at all;
 - load from ``evicted``: before every round the file is fsynced and dropped from this

@@ -29,8 +29,8 @@ DTYPE = Arg(required=True, choices=DTYPES_FULL)
 
 text = define("numpy", {
     "share_vs_copy": {
-        "en": "At {size} ({dtype}), `torch.from_numpy(a)` took {share} and `torch.tensor(a)` took {copy}: the copy took {ratio}× as long.",
-        "zh": "{size}（{dtype}）的数组，`torch.from_numpy(a)` 耗时 {share}，`torch.tensor(a)` 耗时 {copy}，后者耗时是前者的 {ratio} 倍。",
+        "en": "At {size} ({dtype}), `torch.from_numpy(a)` took {share} and `torch.tensor(a)` took {copy}: the copy took about {ratio} times as long.",
+        "zh": "{size}（{dtype}）的数组，`torch.from_numpy(a)` 耗时 {share}，`torch.tensor(a)` 耗时 {copy}，后者耗时约为前者的 {ratio} 倍。",
     },
     "fresh_vs_warm": {
         "en": "Copying the same {size} into a new tensor ran at {fresh}; copying it into an already-touched tensor (`dst.copy_(…)`) ran at {warm}. The difference is the page faults of a fresh allocation.",
@@ -102,6 +102,17 @@ def numpy_chart(ctx: PageContext, args: dict[str, str]) -> Markup:
     return join(blocks) if blocks else no_results(ctx)
 
 
+def about(value: float, locale: str) -> str:
+    """Two significant digits, as Chinese and English write large numbers: 130,000 / 13 万.
+
+    The ratio of two noisy medians has no six meaningful digits.
+    """
+    rounded = float(f"{value:.2g}")
+    if locale == "zh" and rounded >= 1e4:
+        return f"{rounded / 1e4:g} 万"
+    return f"{rounded:,.0f}" if rounded >= 10 else f"{rounded:g}"
+
+
 def _pick(records: list[Record], variant: str, nbytes: int) -> Record | None:
     return next((r for r in records if r.variant == variant and r.nbytes == nbytes), None)
 
@@ -118,7 +129,7 @@ def _findings(ctx: PageContext, run: Run) -> list[Markup]:
     if share and copy and share.median_s > 0:
         found.append(text.text("share_vs_copy", ctx.locale, size=size, dtype=HEADLINE_DTYPE,
                                share=fmt.duration(share.median_s), copy=fmt.duration(copy.median_s),
-                               ratio=f"{copy.median_s / share.median_s:,.0f}"))
+                               ratio=about(copy.median_s / share.median_s, ctx.locale)))
     if copy and warm and copy.bytes_per_s and warm.bytes_per_s:
         found.append(text.text("fresh_vs_warm", ctx.locale, size=size, fresh=fmt.rate(copy.bytes_per_s),
                                warm=fmt.rate(warm.bytes_per_s)))

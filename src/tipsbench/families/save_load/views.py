@@ -72,7 +72,7 @@ text = define("saveload", {
                     "zh": "{op}吞吐量与模型大小（{model}，{target}）"},
     "op_save": {"en": "Save", "zh": "保存"},
     "op_load": {"en": "Load", "zh": "加载"},
-    "target_bytesio": {"en": "in memory", "zh": "内存中"},
+    "target_bytesio": {"en": "in memory (a growing io.BytesIO)", "zh": "内存中（边写边扩容的 io.BytesIO）"},
     "target_file": {"en": "file", "zh": "文件"},
     "target_fsync": {"en": "file + fsync", "zh": "文件 + fsync"},
     "target_cached": {"en": "file in page cache", "zh": "文件在页缓存中"},
