@@ -45,3 +45,12 @@ def test_footprints_scale_with_size():
     """Doubling the array doubles what torch.tensor(a) adds: the measurement tracks the data."""
     small, big = (mem.measure_footprints(n)["torch.tensor(a)"] for n in (16 * 2**20, 32 * 2**20))
     assert 1.6 < big / small < 2.4
+
+
+def test_float64_conversion_must_really_double(monkeypatch):
+    """The "twice as much for float32 → float64" part can fail: one size added is not enough."""
+    one_size = {k: mem.FOOTPRINT_BYTES for k in
+                ("torch.tensor(a)", "torch.as_tensor(a, dtype=torch.float64)", "t.clone().numpy()")}
+    one_size.update({k: 0 for k in ("torch.from_numpy(a)", "torch.as_tensor(a)", "t.numpy()", "t.detach().cpu().numpy()")})
+    monkeypatch.setattr(mem, "measure_footprints", lambda: one_size)
+    assert not mem.copy_doubles_footprint().holds
