@@ -127,8 +127,17 @@ class TestChildProcesses:
         if torch.__version__.startswith("2.13."):
             assert obs.holds
             assert "SIGABRT" in obs.shown
-        else:  # fixed upstream (#188047): the claim must then say it no longer holds
-            assert "exit" in obs.shown
+        else:  # another release: whatever it does, the claim states it and fails (no SIGABRT)
+            assert not obs.holds and "SIGABRT" not in obs.shown
+
+    def test_dlpack_abort_check_can_fail(self, monkeypatch):
+        """A child that exits normally (a release that raises instead) makes the claim fail."""
+        import subprocess
+
+        done = subprocess.CompletedProcess([], 1, "", "RuntimeError: Storage size calculation overflowed")
+        monkeypatch.setattr(numpy_claims, "run_child", lambda code: done)
+        obs = numpy_claims.dlpack_negative_stride_aborts()
+        assert not obs.holds and obs.shown.startswith("child process exited with status 1")
 
     def test_child_failure_is_not_a_pass(self, monkeypatch):
         """A child that crashes makes the read-only claim fail instead of passing silently."""
