@@ -88,6 +88,9 @@ _NET_SOURCE = textwrap.dedent("""
         def __init__(self):
             super().__init__()
             self.fc = nn.Linear(8, 4)
+
+        def forward(self, x):
+            return torch.relu(self.fc(x))
 """)
 
 _LOADER = textwrap.dedent("""
@@ -113,18 +116,13 @@ _LOADER = textwrap.dedent("""
 def full_model_needs_class() -> Observation:
     with tempfile.TemporaryDirectory(prefix="tipsbench-claim-") as tmp:
         tmp_path = Path(tmp)
-        module_name = "tipsbench_claim_netdef"
-        (tmp_path / f"{module_name}.py").write_text(_NET_SOURCE)
-        spec = importlib.util.spec_from_file_location(module_name, tmp_path / f"{module_name}.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[module_name] = module  # pickle looks the class up here while saving
+        module = _throwaway_net_module(tmp_path)  # in sys.modules: pickle looks the class up there
         try:
-            spec.loader.exec_module(module)
             net = module.Net()
             torch.save(net, tmp_path / "net.pkl")
             torch.save(net.state_dict(), tmp_path / "net_params.pkl")
         finally:
-            sys.modules.pop(module_name, None)
+            sys.modules.pop(module.__name__, None)
         # -I: isolated mode, so neither PYTHONPATH nor the current directory adds the module.
         done = run_child(_LOADER, str(tmp_path / "net.pkl"), str(tmp_path / "net_params.pkl"),
                          isolated=True, cwd=tempfile.gettempdir())
@@ -197,7 +195,8 @@ def safetensors_tied() -> Observation:
     tie = fresh.head.weight is fresh.embed.weight and torch.equal(fresh.embed.weight, model.embed.weight)
     shown = (f"save_file: {refused}\nsave_model: {stored} tensors stored for "
              f"{len(model.state_dict())} state_dict entries; after load_model, head.weight is embed.weight: {tie}")
-    return Observation(refused.startswith("RuntimeError") and tie, shown)
+    one_copy = stored < len(model.state_dict())  # the tied tensor is written once
+    return Observation(refused.startswith("RuntimeError") and tie and one_copy, shown)
 
 
 class _Hostile:
@@ -258,16 +257,53 @@ def torchscript_deprecated() -> Observation:
     zh="`torch.export.export` 加 `torch.export.save` / `torch.export.load` 可以把模型存成 `.pt2` 文件再加载回来，运行时不需要模型的 Python 类。",
 )
 def export_roundtrip() -> Observation:
-    model = models.build("mlp", 64 * 1024)
-    x = models.example_input("mlp", model)
-    exported = torch.export.export(model, (x,))
-    buf = io.BytesIO()
-    torch.export.save(exported, buf)
-    size = len(buf.getvalue())
-    buf.seek(0)
-    loaded = torch.export.load(buf)  # the bytes this function produced above
-    same = torch.allclose(loaded.module()(x), model(x))
-    return Observation(same, f"exported {type(model).__name__} → {size:,} B .pt2; reloaded module gives the same output: {same}")
+    with tempfile.TemporaryDirectory(prefix="tipsbench-claim-") as tmp:
+        tmp_path = Path(tmp)
+        module = _throwaway_net_module(tmp_path)
+        try:
+            net = module.Net()
+            x = torch.randn(2, 8)
+            exported = torch.export.export(net, (x,))
+            torch.export.save(exported, tmp_path / "net.pt2")
+            torch.save({"x": x, "y": net(x).detach()}, tmp_path / "io.pt")
+        finally:
+            sys.modules.pop(module.__name__, None)
+        size = (tmp_path / "net.pt2").stat().st_size
+        # Isolated, in another directory: the class's module can't be imported there.
+        done = run_child(_EXPORT_LOADER, str(tmp_path / "net.pt2"), str(tmp_path / "io.pt"),
+                         isolated=True, cwd=tempfile.gettempdir())
+    if done.returncode != 0:
+        return Observation(False, f"child process failed ({done.returncode}): {done.stderr.strip()[-500:]}")
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    holds = out["class_importable"] is False and out["same"] is True
+    return Observation(holds, f"exported Net → {size:,} B .pt2; in a process that can't import Net's module "
+                              f"(import → {out['import_error']}), the reloaded program gives the same output: {out['same']}")
+
+
+_EXPORT_LOADER = textwrap.dedent("""
+    import importlib, json, sys, torch
+    program, io_file = sys.argv[1], sys.argv[2]
+    try:
+        importlib.import_module("tipsbench_claim_netdef")
+        out = {"class_importable": True, "import_error": "none"}
+    except ImportError as exc:
+        out = {"class_importable": False, "import_error": type(exc).__name__}
+    expected = torch.load(io_file)  # tensors the parent process wrote just now
+    got = torch.export.load(program).module()(expected["x"])
+    out["same"] = bool(torch.allclose(got, expected["y"]))
+    print(json.dumps(out))
+""")
+
+
+def _throwaway_net_module(directory: Path):
+    """Net defined in a module that exists only in `directory` (so a child can't import it)."""
+    module_name = "tipsbench_claim_netdef"
+    (directory / f"{module_name}.py").write_text(_NET_SOURCE)
+    spec = importlib.util.spec_from_file_location(module_name, directory / f"{module_name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 @claim(
