@@ -142,8 +142,12 @@ def hooks_left_after_error() -> Observation:
     _error(lambda: torchsummary_text(model, (5, 8), device="cpu"))
     left = {name: len(m._forward_hooks) for name, m in model.named_modules() if m._forward_hooks}
     forward_error = _error(lambda: model(x))
-    return Observation(bool(left) and forward_error is not None,
-                       f"forward hooks left: {left}\nmodel(x) afterwards -> {forward_error}")
+    import torchinfo
+
+    info_error = _error(lambda: torchinfo.summary(model, input_data=x, verbose=0))
+    return Observation(bool(left) and forward_error is not None and info_error is not None,
+                       f"forward hooks left: {left}\nmodel(x) afterwards -> {forward_error}\n"
+                       f"torchinfo.summary(model) afterwards -> {(info_error or 'no error').splitlines()[0]}")
 
 
 @claim("summary.assumes_4_bytes",
