@@ -169,6 +169,7 @@ def test_save_load(benchmark, case: SaveLoadCase, workspace: Workspace, scratch:
         if method.op == LOAD and case.target == BYTESIO:
             file_bytes = len(source.getbuffer())
         check_result(method, ws, slot.value)
+        shares = _shares_file(method, slot.value, None if method.op == SAVE else source)
         resident.clear()  # only the timed rounds' cache state counts
 
         rounds = 1 if benchmark.disabled else timing.rounds_for(one, BUDGET_SCALE * suite.timing_budget_s(request.config))
@@ -179,8 +180,9 @@ def test_save_load(benchmark, case: SaveLoadCase, workspace: Workspace, scratch:
             dtype="float32", bytes=models.param_bytes(ws.model), param_bytes=models.param_bytes(ws.model),
             file_bytes=file_bytes, device=DEVICE if method.name == "load_full_map_location" else "cpu",
             tied_weights=models.has_tied_weights(ws.model), torch=torch.__version__,
-            # A lazy load's tensors share the mapped file's pages: no bytes moved, no throughput.
-            shares_memory=method.name in LAZY_OPEN,
+            # Measured: a lazy load's tensors are the mapped file's pages (no bytes moved, so no
+            # throughput); anything else owns a copy.
+            shares_memory=shares,
         )
         benchmark.pedantic(timed, setup=setup, rounds=rounds, warmup_rounds=0)
         if resident:
@@ -189,3 +191,15 @@ def test_save_load(benchmark, case: SaveLoadCase, workspace: Workspace, scratch:
         slot.value = None
         cleanup()
         path.unlink(missing_ok=True)
+
+
+def _shares_file(method, result: object, source: object) -> bool:
+    """Whether a load's tensors live in a mapping of the file it read (checked on addresses
+    in /proc/self/maps). Off Linux, where that can't be read, the catalog's word for it."""
+    if not isinstance(source, str) or not isinstance(result, dict) or not result:
+        return False
+    tensor = next(iter(result.values()))
+    if not isinstance(tensor, torch.Tensor) or tensor.device.type != "cpu":
+        return False
+    found = filecache.mapped_from(tensor.untyped_storage().data_ptr(), source)
+    return method.name in LAZY_OPEN if found is None else found

@@ -154,3 +154,24 @@ def measure_file_ceilings(directory: Path, nbytes: int, repeats: int = CEILING_R
         out[EVICTED_CEILING] = {"median": statistics.median(cold), "best": max(cold), "worst": min(cold), **where,
                                 "how": "readinto after fsync + posix_fadvise(DONTNEED); a VM host may still cache it"}
     return out
+
+
+MAPS = Path("/proc/self/maps")
+
+
+def mapped_from(address: int, path: os.PathLike | str, maps: Path = MAPS) -> bool | None:
+    """Whether `address` lies in a mapping of the file at `path` in this process (Linux's
+    /proc/self/maps), i.e. memory that *is* the file's page-cache pages rather than a copy.
+    None where the maps can't be read (not Linux)."""
+    try:
+        lines = maps.read_text().splitlines()
+    except OSError:
+        return None
+    target = os.path.realpath(path)
+    for line in lines:
+        fields = line.split(maxsplit=5)
+        if len(fields) == 6 and fields[5] == target:
+            start, end = (int(part, 16) for part in fields[0].split("-"))
+            if start <= address < end:
+                return True
+    return False
