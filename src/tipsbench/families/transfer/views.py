@@ -40,7 +40,7 @@ text = define("gpu", {
               "If you have an NVIDIA GPU (or an Apple Silicon Mac), run the command below in a clone of the repository "
               "and open a pull request with the file it writes to results/.",
         "zh": "目前还没有 GPU 实测结果：本页的每个数字都必须来自真实 GPU 上的运行，而现在还没有人提交过。"
-              "如果你有 NVIDIA GPU（或 Apple Silicon Mac），在仓库的克隆目录里运行下面的命令，再把它写进 results/ 的文件通过 pull request 提交。",
+              "如果你有 NVIDIA GPU（或 Apple Silicon Mac），在仓库的克隆目录里运行下面的命令，再把它写进 results/ 的文件通过拉取请求（pull request）提交。",
     },
     "no_gpu_short": {"en": "No GPU results yet.", "zh": "目前还没有 GPU 实测结果。"},
     "how_to_contribute": {"en": "How to contribute one", "zh": "如何提交一份"},
