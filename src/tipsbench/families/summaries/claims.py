@@ -159,7 +159,8 @@ def assumes_4_bytes() -> Observation:
     reported_mb = float(line.split(":")[1])
     real_mb = sum(p.numel() * p.element_size() for p in model.parameters()) / 2**20
     return Observation(abs(reported_mb - real_mb / 2) < 0.01,
-                       f"torchsummary: {line}\nreal: {real_mb:.2f} MB (float64, 8 bytes per parameter)")
+                       f"torchsummary: {line}\nreal: {real_mb:.2f} MiB (float64, 8 bytes per parameter; "
+                       "torchsummary's “MB” are MiB: it divides by 1024²)")
 
 
 @claim("summary.seed_device_argument_fails",
@@ -198,5 +199,5 @@ def torchinfo_counts_right() -> Observation:
     stats = torchinfo.summary(Float64Net(), input_size=(1, 1000), verbose=0)
     mb = stats.total_param_bytes / 1e6
     held &= stats.total_param_bytes == 1_001_000 * 8
-    lines.append(f"Float64Net: torchinfo params size {mb:.2f} MB")
+    lines.append(f"Float64Net: torchinfo params size {mb:.2f} MB (decimal: 10⁶ bytes)")
     return Observation(held, "\n".join(lines))
