@@ -4,6 +4,8 @@ share: the provenance line under each table, the empty notice, results notes."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy
 import torch
 
@@ -99,12 +101,22 @@ def notes(*texts: Markup) -> Markup:
     return join(tag("p", t, class_="tb-note") for t in texts)
 
 
-def cache_notes(records: list[Record], locale: str) -> dict[int, str]:
-    """Per size, the cache level the case fits in, as the run recorded it."""
+def working_set_level(record: Record, caches: tuple[tuple[str, int], ...]) -> str:
+    """The smallest cache holding what the call touches: the source, plus the copy when it
+    copies (a copy's working set is source + destination, not the source alone)."""
+    touched = record.nbytes * (1 if record.shares_memory else 2)
+    for name, size in sorted(caches, key=lambda item: item[1]):
+        if touched <= size:
+            return name
+    return "DRAM"
+
+
+def cache_notes(records: list[Record], caches: tuple[tuple[str, int], ...], locale: str) -> dict[int, str]:
+    """Per size column, the cache level that holds a copy's working set (source + copy)."""
     found = {}
     for r in records:
-        if r.cache_level:
-            found[r.nbytes] = common.plain("dram", locale) if r.cache_level == "DRAM" else r.cache_level
+        level = working_set_level(dataclasses.replace(r, shares_memory=False), caches)
+        found[r.nbytes] = common.plain("dram", locale) if level == "DRAM" else level
     return found
 
 

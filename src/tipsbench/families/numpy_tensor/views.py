@@ -17,7 +17,7 @@ from tipsbench.families.numpy_tensor import TIP
 from tipsbench.families.numpy_tensor.catalog import DTYPES_FULL
 from tipsbench.families.numpy_tensor.records import NumpyFields
 from tipsbench.render.charts import Series, throughput_chart
-from tipsbench.render.common import cache_notes, machine_line, no_results, notes
+from tipsbench.render.common import cache_notes, machine_line, no_results, notes, working_set_level
 from tipsbench.render.html import Markup, join, table, tag
 from tipsbench.render.labels import common, define
 from tipsbench.render.registry import Arg, PageContext, renderer
@@ -44,6 +44,10 @@ text = define("numpy", {
         "en": "Above 100% at a size that doesn't fit in any cache: this copy beat the memory-copy reference measured in the same run. The reference is the median of one copy method, not a hard limit (see Methodology).",
         "zh": "数据超出所有缓存时仍超过 100%：这次复制比同一次运行中测得的内存复制参考值更快。参考值是一种复制方式的中位数，并不是硬性上限（见“测量方法”）。",
     },
+    "level_note": {
+        "en": "Under each size: the smallest cache that holds the array and a copy of it (a copy's working set), as this machine's caches go; DRAM when none does.",
+        "zh": "每个大小下方标注的是能同时容纳数组及其副本（复制时的工作集）的最小一级缓存，按这台机器的缓存容量计算；都放不下时标为 DRAM。",
+    },
     "fidelity_size": {"en": "Size", "zh": "大小"},
     "fidelity_ours": {"en": "tipsbench median", "zh": "tipsbench 中位数"},
     "fidelity_timer": {"en": "Timer median", "zh": "Timer 中位数"},
@@ -69,12 +73,15 @@ def numpy_table(ctx: PageContext, args: dict[str, str]) -> Markup:
         over = [r for r in records if ceiling and (r.bytes_per_s or 0) > ceiling]
         # Each note must fit its case: a cache-sized copy beats a DRAM copy for a reason; a
         # DRAM-sized copy beating the reference means the reference isn't a hard ceiling.
-        if any(r.cache_level and r.cache_level != "DRAM" for r in over):
+        caches = run.machine.caches
+        if any(working_set_level(r, caches) != "DRAM" for r in over):
             extra.append(common.text("over_100_note", ctx.locale))
-        if any(r.cache_level == "DRAM" for r in over):
+        if any(working_set_level(r, caches) == "DRAM" for r in over):
             extra.append(text.text("over_100_dram", ctx.locale))
-        blocks += [machine_line(ctx, run), results_table(records, ceiling, ctx.locale, cache_notes(records, ctx.locale)),
-                   notes(*extra)]
+        if caches:
+            extra.append(text.text("level_note", ctx.locale))
+        table_html = results_table(records, ceiling, ctx.locale, cache_notes(records, caches, ctx.locale))
+        blocks += [machine_line(ctx, run), table_html, notes(*extra)]
     return tag("div", join(blocks), class_="tb-results") if blocks else no_results(ctx)
 
 
