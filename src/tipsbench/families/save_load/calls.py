@@ -110,6 +110,8 @@ def load_call(method: Method, ws: Workspace, source: object) -> Callable[[], obj
         return lambda: torch.load(source)
     if name == "load_state_dict_into":
         return lambda: into.load_state_dict(torch.load(source))
+    if name == "load_state_dict_assign":
+        return lambda: into.load_state_dict(torch.load(source), assign=True)
     if name == "load_mmap":
         return lambda: torch.load(source, mmap=True)
     if name == "load_mmap_into":

@@ -54,6 +54,8 @@ METHODS: tuple[Method, ...] = (
     Method("load_full_map_location", LOAD, f"torch.load(f, map_location='{DEVICE}', weights_only=False)", (CACHED,), "ready", "full"),
     Method("load_state_dict", LOAD, "torch.load(f)", (BYTESIO, CACHED, EVICTED), "open", "state_dict"),
     Method("load_state_dict_into", LOAD, "model.load_state_dict(torch.load(f))", (BYTESIO, CACHED, EVICTED), "ready", "state_dict"),
+    # assign=True keeps the loaded tensors instead of copying them into the model's own.
+    Method("load_state_dict_assign", LOAD, "model.load_state_dict(torch.load(f), assign=True)", (BYTESIO, CACHED, EVICTED), "ready", "state_dict"),
     Method("load_mmap", LOAD, "torch.load(f, mmap=True)", (CACHED, EVICTED), "open", "state_dict"),
     Method("load_mmap_into", LOAD, "model.load_state_dict(torch.load(f, mmap=True))", (CACHED, EVICTED), "ready", "state_dict"),
     Method("st_load_file", LOAD, "load_file(path)", (CACHED, EVICTED), "open", "safetensors"),

@@ -35,6 +35,7 @@ RATIO_PAIRS = (
     ("save_fsync", "save", "fsync", "save_full", "save_state_dict"),
     # Like with like: both loads under the default weights_only=True unpickler.
     ("load_same", "load", "cached", "load_full_safe_globals", "load_state_dict_into"),
+    ("load_same_assign", "load", "cached", "load_full_safe_globals", "load_state_dict_assign"),
     ("load_only_same", "load", "cached", "load_full_safe_globals", "load_state_dict"),
     # What opting out of the safe unpickler buys (the whole model with weights_only=False).
     ("load_unsafe", "load", "cached", "load_full", "load_state_dict_into"),
@@ -57,12 +58,13 @@ text = define("saveload", {
     "save_file": {"en": "save, file", "zh": "保存，文件"},
     "save_fsync": {"en": "save, file + fsync", "zh": "保存，文件 + fsync"},
     "load_same": {"en": "load, same unpickler", "zh": "加载，同一反序列化器"},
+    "load_same_assign": {"en": "load, same unpickler, assign=True", "zh": "加载，同一反序列化器，assign=True"},
     "load_only_same": {"en": "torch.load alone, same unpickler", "zh": "仅 torch.load，同一反序列化器"},
     "load_unsafe": {"en": "load, weights_only=False", "zh": "加载，weights_only=False"},
     "load_evicted_unsafe": {"en": "load, evicted, weights_only=False", "zh": "加载，已逐出缓存，weights_only=False"},
     "ratio_note": {
-        "en": "Each cell: median time with the whole model divided by median time with the state_dict, same model, same target; below 1 the whole model is faster. “Same unpickler”: `with safe_globals(classes): torch.load(f)` against `model.load_state_dict(torch.load(f))`, both under the default `weights_only=True` (“torch.load alone” leaves out copying into the model). The `weights_only=False` columns load the whole model with pickle's C unpickler: what opting out of safety buys, not a fair comparison. Files are read from the page cache unless marked evicted.",
-        "zh": "每格是同一模型、同一目标下，整个模型的耗时中位数除以 `state_dict` 的耗时中位数；小于 1 表示整个模型更快。“同一反序列化器”两列比较的是 `with safe_globals(classes): torch.load(f)` 与 `model.load_state_dict(torch.load(f))`，两者都用默认的 `weights_only=True`（“仅 torch.load”不含复制进模型的一步）。`weights_only=False` 两列用 pickle 的 C 实现加载整个模型：反映的是放弃安全检查换来的速度，并不是公平的比较。除标明“已逐出缓存”的列外，文件都从页缓存读取。",
+        "en": "Each cell: median time with the whole model divided by median time with the state_dict, same model, same target; below 1 the whole model is faster. “Same unpickler”: `with safe_globals(classes): torch.load(f)` against `model.load_state_dict(torch.load(f))`, both under the default `weights_only=True` (“assign=True” keeps the loaded tensors instead of copying them into the model; “torch.load alone” leaves out the model). The `weights_only=False` columns load the whole model with pickle's C unpickler: what opting out of safety buys, not a fair comparison. Files are read from the page cache unless marked evicted.",
+        "zh": "每格是同一模型、同一目标下，整个模型的耗时中位数除以 `state_dict` 的耗时中位数；小于 1 表示整个模型更快。“同一反序列化器”各列比较的是 `with safe_globals(classes): torch.load(f)` 与 `model.load_state_dict(torch.load(f))`，两者都用默认的 `weights_only=True`（“assign=True”直接采用加载出的张量，不再复制进模型；“仅 torch.load”不含模型这一步）。`weights_only=False` 两列用 pickle 的 C 实现加载整个模型：反映的是放弃安全检查换来的速度，并不是公平的比较。除标明“已逐出缓存”的列外，文件都从页缓存读取。",
     },
     "summary": {
         "en": "With the same unpickler, loading a whole model takes {load_small} the time of loading its `state_dict` into a model at {small}, and {load_large} at {large}; saving it takes {save_small} and {save_large}. Its file is at most {size_worst} larger. Ranges over {kinds} model structures.",
