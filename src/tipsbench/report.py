@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import re
-
 from tipsbench import fmt
 from tipsbench.results import Record, Run
+from tipsbench.schema import FORBIDDEN
 
 COLUMNS = ("tip", "variant", "dtype", "size", "median", "throughput", "% ceiling", "memory")
-# Strings come from strangers' files: no terminal escape sequences get through.
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Strings come from strangers' files: no terminal escape sequences get through. The
+# loader refuses strings with these characters; a path given on the command line may
+# still hold them (and lone surrogates from an undecodable file name, which stdout can't
+# encode).
+CONTROL = FORBIDDEN
 
 
 def clean(text: object) -> str:

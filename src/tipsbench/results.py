@@ -10,15 +10,20 @@ Renderers only ever see the records below.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import json
 import os
+import re
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
+from tipsbench import fmt
 from tipsbench.errors import open_problem
-from tipsbench.schema import MAX_BYTES, MAX_SECONDS, Reader, ResultsError
+from tipsbench.schema import MAX_BYTES, MAX_SECONDS, Reader, ResultsError, forbidden_problem, quote
 
 __all__ = ["FORMAT", "Accelerator", "Ceiling", "Machine", "Record", "ResultsError", "Run",
            "family_fields", "load_dir", "load_run", "newest_per_machine", "parse_run", "results_dir"]
@@ -32,9 +37,18 @@ RESULTS_ENV = "TIPSBENCH_RESULTS"
 # A full CPU run is ~1 MB; a GPU run with raw samples kept could reach tens of MB.
 # Anything larger is refused before it is read into memory.
 MAX_FILE_BYTES = 64 << 20
+# A full CPU run has 680 benchmarks; a GPU adds ~150 per device.
+MAX_BENCHMARKS = 5000
+# Pages draw one row, column, series or table per distinct variant, size, model, device…
+# of a tip: a run is a small grid. A file with more distinct values of one field in one
+# tip is refused, so no table of variants × sizes grows to millions of cells.
+MAX_DISTINCT = 256
 # Machine keys name files and group runs: the form machine.machine_key() makes.
 KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_.")
 PROFILES = ("quick", "full")
+# Cache levels as machine.cache_sizes() names them; ceilings as suites record them.
+CACHE_NAME = re.compile(r"L[1-9][a-z]?")
+CEILING_NAME = re.compile(r"[a-z][a-z0-9_]{0,79}")
 
 
 # --- the machine ------------------------------------------------------------------------
@@ -119,9 +133,15 @@ class Run:
     """One results file: which machine, when, with what, and its records."""
 
     path: str
-    datetime: str
+    datetime: str  # ISO 8601, as the file wrote it
     machine: Machine
     records: tuple[Record, ...]
+
+    @property
+    def utc(self) -> datetime:
+        """When the run was made, for ordering: files write their time with any UTC offset
+        (or none, meaning UTC), so their strings don't sort as their times do."""
+        return utc_time(self.datetime)
 
     @property
     def file_name(self) -> str:
@@ -150,6 +170,7 @@ def family_fields(tip: str):
     return register
 
 
+@functools.cache
 def _fields_parsers() -> dict[str, Callable[[Reader], object]]:
     from tipsbench import families
 
@@ -167,16 +188,14 @@ def results_dir(configured: str | os.PathLike) -> Path:
 def load_run(path: Path | str) -> Run:
     """Read and validate one results file, or raise ResultsError (one line)."""
     path = Path(path)
+    problem = forbidden_problem(path.name)
+    if problem:
+        raise ResultsError(path, f"the file name {problem}")
+    raw = _read_bounded(path)
     try:
-        size = path.stat().st_size
-        if path.is_file() and size > MAX_FILE_BYTES:
-            raise ResultsError(path, f"is {size / 2**20:.0f} MiB; results files over "
-                                     f"{MAX_FILE_BYTES >> 20} MiB are refused unread")
-        text = path.read_text(encoding="utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ResultsError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    except OSError as exc:
-        raise ResultsError(path, open_problem(exc, "a results file")) from None
     if not text.strip():
         raise ResultsError(path, "is empty")
     try:
@@ -192,6 +211,41 @@ def load_run(path: Path | str) -> Run:
     return parse_run(data, path)
 
 
+def _read_bounded(path: Path) -> bytes:
+    """The file's bytes, never more than MAX_FILE_BYTES of them.
+
+    Opened without blocking (a named pipe called x.json would otherwise wait for a
+    writer forever), then only a regular file is read, and only if its size is within
+    the limit; reading stops past the limit even if the file grew since.
+    """
+    limit = MAX_FILE_BYTES
+    too_big = f"results files over {fmt.size(limit)} are refused unread"
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        raise ResultsError(path, open_problem(exc, "a results file")) from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise ResultsError(path, "is a directory, not a results file")
+        if not stat.S_ISREG(info.st_mode):
+            raise ResultsError(path, "is not a regular file (a pipe, device or socket), not a results file")
+        if info.st_size > limit:
+            raise ResultsError(path, f"is {info.st_size:,} bytes; {too_big}")
+        chunks, left = [], limit + 1
+        while left > 0 and (chunk := os.read(fd, min(left, 1 << 20))):
+            chunks.append(chunk)
+            left -= len(chunk)
+        raw = b"".join(chunks)
+    except OSError as exc:
+        raise ResultsError(path, open_problem(exc, "a results file")) from None
+    finally:
+        os.close(fd)
+    if len(raw) > limit:
+        raise ResultsError(path, f"is larger than {fmt.size(limit)}; {too_big}")
+    return raw
+
+
 def parse_run(data: object, path: Path | str) -> Run:
     top = Reader(data, path, "")
     ours = top.child("machine_info").child("tipsbench")
@@ -199,31 +253,69 @@ def parse_run(data: object, path: Path | str) -> Run:
         top.fail("machine_info.tipsbench.format is missing (not a tipsbench run?)")
     version = ours.whole("format", maximum=10**6)
     if version > FORMAT:
-        top.fail(f"results format {version} is newer than this tipsbench reads ({FORMAT}); upgrade tipsbench")
+        top.fail(f"{ours.path('format')}: results format {version} is newer than this tipsbench reads ({FORMAT}); "
+                 "upgrade tipsbench")
     if version < 1:
-        top.fail(f"results format {version} is not a known version")
-    when = top.text("datetime")
-    try:
-        datetime.fromisoformat(when)
-    except ValueError:
-        top.fail(f"datetime should be an ISO 8601 time such as 2026-11-29T16:35:26+00:00, found {when[:40]!r}")
+        top.fail(f"{ours.path('format')}: results format {version} is not a known version")
+    when = _checked_time(top)
     machine = _machine(ours)
     parsers = _fields_parsers()
-    records = tuple(_record(Reader(bench, path, where), parsers) for _, bench, where in top.items("benchmarks"))
+    records = tuple(_record(Reader(bench, path, where), parsers)
+                    for _, bench, where in top.items("benchmarks", max_items=MAX_BENCHMARKS))
+    _check_grid(top, records)
     return Run(path=str(path), datetime=when, machine=machine, records=records)
+
+
+def utc_time(when: str) -> datetime:
+    """An ISO 8601 time as an aware UTC datetime; a time without an offset is UTC (what
+    pytest-benchmark writes). ValueError or OverflowError (year 1 at +01:00) if it isn't one."""
+    parsed = datetime.fromisoformat(when)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc)
+
+
+def _checked_time(top: Reader) -> str:
+    when = top.text("datetime")
+    try:
+        utc_time(when)
+    except (ValueError, OverflowError):
+        top.fail(f"datetime should be an ISO 8601 time such as 2026-11-29T16:35:26+00:00, found {quote(when)}")
+    return when
+
+
+# Record attributes named as the file names them, for messages.
+_JSON_NAMES = {"nbytes": "bytes"}
+
+
+def _check_grid(top: Reader, records: tuple[Record, ...]) -> None:
+    """At most MAX_DISTINCT values of each text or whole-number field within one tip."""
+    seen: dict[tuple[str, str], set] = {}
+    for index, record in enumerate(records):
+        values = [(name, getattr(record, name)) for name in ("tip", "variant", "code", "dtype", "nbytes",
+                                                               "cache_level", "ceiling")]
+        if dataclasses.is_dataclass(record.fields):
+            values += [(f.name, getattr(record.fields, f.name)) for f in dataclasses.fields(record.fields)]
+        for name, value in values:
+            if isinstance(value, bool) or not isinstance(value, (str, int)):
+                continue
+            found = seen.setdefault(("" if name == "tip" else record.tip, name), set())
+            found.add(value)
+            if len(found) > MAX_DISTINCT:
+                field = _JSON_NAMES.get(name, name)
+                top.fail(f"benchmarks[{index}].extra_info.{field}: more than {MAX_DISTINCT} different values of "
+                         f"{field} among the {record.tip} benchmarks; a page would show one row or column for each")
 
 
 def _machine(m: Reader) -> Machine:
     key = m.text("key")
     if not set(key) <= KEY_CHARS or len(key) > 120:
-        m.fail(f"{m.path('key')} should use only a-z, 0-9, '-', '_' and '.', found {key[:40]!r}")
+        m.fail(f"{m.path('key')} should use only a-z, 0-9, '-', '_' and '.', found {quote(key)}")
     cpu = m.child("cpu", optional=True)
     torch = m.child("torch")
     caches = m.child("caches", optional=True)
-    cache_sizes = tuple((name, caches.whole(name, maximum=MAX_BYTES)) for name in caches.names())
-    for name, _ in cache_sizes:
-        if len(name) > 10:
-            m.fail(f"{caches.path(name[:20])} is not a cache level name (L1d, L2, L3)")
+    cache_sizes = tuple((name, caches.whole(name, maximum=MAX_BYTES))
+                        for name in caches.names(CACHE_NAME, "a cache level name (L1d, L2, L3)"))
     accelerators = []
     for _, item, where in m.items("accelerators", default=None):
         a = Reader(item, m.file, where)
@@ -241,13 +333,13 @@ def _machine(m: Reader) -> Machine:
 
 
 def _ceilings(c: Reader) -> tuple[Ceiling, ...]:
+    what = "a ceiling name (such as memcpy_bytes_per_s)"
     details = c.child("details", optional=True)
+    details.names(CEILING_NAME, what)
     found = []
-    for name in c.names():
+    for name in c.names(CEILING_NAME, what):
         if name == "details":
             continue
-        if len(name) > 80:
-            c.fail(f"{c.path(name[:20] + '…')} is not a ceiling name")
         d = details.child(name, optional=True)
         found.append(Ceiling(
             name=name, bytes_per_s=c.real(name, positive=True),
@@ -301,6 +393,6 @@ def newest_per_machine(runs: Iterable[Run], tip: str,
         if not any(where is None or where(r) for r in run.for_tip(tip)):
             continue
         current = best.get(run.key)
-        if current is None or run.datetime > current.datetime:
+        if current is None or run.utc > current.utc:
             best[run.key] = run
     return [best[k] for k in sorted(best)]
