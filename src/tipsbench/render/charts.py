@@ -99,17 +99,27 @@ def _safe_id(chart_id: str) -> str:
     return re.sub(r"[^a-z0-9-]+", "-", chart_id.lower()).strip("-") or "tb-chart"
 
 
+# One tag of matplotlib's SVG: text and attribute values are escaped (no < or > inside).
+_TAG = re.compile(r"<[^<>]*>")
+
+
 def _inline(svg: str, chart_id: str, title: str) -> Markup:
     svg = svg[svg.index("<svg"):]  # drop the XML prolog and DOCTYPE: it is inline HTML
-    svg = svg.replace(INK, "currentColor")
-    # Let the page's font stack (with CJK fallbacks) draw the text.
-    svg = re.sub(r"font-family:[^;\"]*", "font-family:inherit", svg)
-    svg = re.sub(r"font: ([\d.]+px) '[^']*'", r"font-size: \1; font-family: inherit", svg)
-    # matplotlib names elements "figure_1", "axes_1"…: prefix every id and reference so
-    # several charts on one page keep unique ids and each <use> finds its own marker.
-    svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{chart_id}-{m.group(1)}"', svg)
-    svg = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{chart_id}-{m.group(1)}"', svg)
-    svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{chart_id}-{m.group(1)})", svg)
+    # Rewrite tags only: a legend text such as 'id="x" font-family:y #010203' is text and
+    # stays exactly as the file wrote it.
+    svg = _TAG.sub(lambda tag: _retag(tag.group(), chart_id), svg)
     svg = svg.replace("<svg ", str(Markup('<svg class="tb-chart" role="img" aria-label="{}" ').format(title)), 1)
     # matplotlib escaped every text it wrote; the rest is its own markup.
     return Markup(svg)
+
+
+def _retag(tag: str, chart_id: str) -> str:
+    tag = tag.replace(INK, "currentColor")
+    # Let the page's font stack (with CJK fallbacks) draw the text.
+    tag = re.sub(r"font-family:[^;\"]*", "font-family:inherit", tag)
+    tag = re.sub(r"font: ([\d.]+px) '[^']*'", r"font-size: \1; font-family: inherit", tag)
+    # matplotlib names elements "figure_1", "axes_1"…: prefix every id and reference so
+    # several charts on one page keep unique ids and each <use> finds its own marker.
+    tag = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{chart_id}-{m.group(1)}"', tag)
+    tag = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{chart_id}-{m.group(1)}"', tag)
+    return re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{chart_id}-{m.group(1)})", tag)
