@@ -30,7 +30,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from tipsbench import claims, cli, results
-from tipsbench.render.html import Markup
+from tipsbench.render.html import Markup, escape
 from tipsbench.render.registry import PageContext, Spec, renderers
 from tipsbench.report import CONTROL
 from tipsbench.results import ResultsError, load_run
@@ -447,6 +447,20 @@ def test_strings_in_every_chart_text(name, locale, scratch):
     legend = re.compile(r"<text[^>]*> ?" + re.escape(as_svg_text) + "</text>")
     for kind, html in zip(chart_kinds(), render(run, chart_kinds(), (locale,)), strict=True):
         assert legend.search(html), (kind, name)
+
+
+def test_chart_text_that_looks_like_svg_is_drawn_as_written():
+    """The SVG's ids, references, fonts and colour are rewritten in matplotlib's tags
+    only: a name that spells them is text and stays as the file wrote it."""
+    from tipsbench.render.charts import INK, Series, throughput_chart
+
+    name = f'id="x" href="#y" url(#z) font-family:f; font: 10px \'a\' {INK}'
+    svg = throughput_chart([Series(name, ((1024.0, 1e9), (2048.0, 2e9)))], title=name, x_label="x", y_label="y",
+                           chart_id="c", ceiling=(name, 3e9), marks=[(name, 1536.0)])
+    drawn = name.replace("<", "&lt;")
+    assert svg.count(f">{drawn}</text>") == 4  # legend twice (series, ceiling), title, mark
+    assert f'aria-label="{escape(name)}"' in svg
+    assert INK not in svg.replace(drawn, "").replace(str(escape(name)), "")  # matplotlib's own colour is replaced
 
 
 # --- whole files that aren't results -----------------------------------------------------
