@@ -7,7 +7,7 @@ import pytest
 from tipsbench import pcie
 from tipsbench.families.transfer import catalog as transfer
 from tipsbench.families.transfer import views as gpu_views
-from tipsbench.render.registry import MarkerError, PageContext, render_markers
+from tipsbench.render.registry import PageContext, render_markers
 from tipsbench.results import parse_run
 
 DEVICE = "cuda:0 Fake<GPU>"
