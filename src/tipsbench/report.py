@@ -44,6 +44,8 @@ def render(run: Run) -> str:
     rows = [COLUMNS] + [row(r, run) for r in run.records]
     widths = [max(len(r[i]) for r in rows) for i in range(len(COLUMNS))]
     lines = [header]
+    if m.finished_of:
+        lines.append(f"interrupted run: {m.finished_of[0]} of {m.finished_of[1]} tests finished")
     if ceilings:
         lines.append("ceilings: " + ", ".join(ceilings))
     for index, r in enumerate(rows):

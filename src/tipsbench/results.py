@@ -89,6 +89,9 @@ class Machine:
     profile: str
     accelerators: tuple[Accelerator, ...]
     ceilings: tuple[Ceiling, ...]
+    # An interrupted run keeps what finished (tipsbench.suite): how many of the selected
+    # tests that was, so pages can say the run is partial. None for a run that ended.
+    finished_of: tuple[int, int] | None = None
 
     def ceiling(self, name: str | None) -> Ceiling | None:
         return next((c for c in self.ceilings if c.name == name), None)
@@ -329,6 +332,7 @@ def _machine(m: Reader) -> Machine:
         torch_threads=torch.whole("threads", None, maximum=1 << 20), numpy_version=m.text("numpy", "?"),
         profile=m.text("profile", choices=PROFILES), accelerators=tuple(accelerators),
         ceilings=_ceilings(m.child("ceilings", optional=True)),
+        finished_of=(m.whole("tests_finished", 0), m.whole("tests_selected", 0)) if m.flag("interrupted", False) else None,
     )
 
 

@@ -174,3 +174,16 @@ class TestCacheLevels:
                                          direction="numpy_to_torch")])
         copy, share = run.records
         assert working_set_level(copy, caches) == "DRAM" and working_set_level(share, caches) == "L3"
+
+
+def test_an_interrupted_run_says_so_in_both_languages():
+    """A partial run (Ctrl-C) is labelled on the page's provenance line and in the report."""
+    from tipsbench import testing
+    from tipsbench.render.common import machine_parts
+    from tipsbench.report import render
+
+    run = testing.run([testing.bench("numpy", "from_numpy", 1e-6, direction="numpy_to_torch")],
+                      interrupted=True, tests_selected=40, tests_finished=12)
+    assert "interrupted run: 12 of 40 tests finished" in machine_parts(PageContext("en", "p.md", (), print), run)
+    assert "40 项测试中完成了 12 项" in machine_parts(PageContext("zh", "p.md", (), print), run)
+    assert "interrupted run: 12 of 40" in render(run)

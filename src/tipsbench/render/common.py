@@ -79,8 +79,10 @@ def machine_parts(ctx: PageContext, run: Run) -> Markup:
         parts.append(f"{m.torch_threads} {common.plain('threads', loc)}")
     parts += [a.name for a in m.accelerators]
     parts += [f"torch {m.torch_version}", f"numpy {m.numpy_version}", run.datetime[:10],
-              f"{common.plain('profile', loc)} {m.profile}",
-              common.plain("results_file", loc) + " " + tag("code", run.file_name)]
+              f"{common.plain('profile', loc)} {m.profile}"]
+    if m.finished_of:
+        parts.append(common.plain("interrupted", loc, finished=m.finished_of[0], selected=m.finished_of[1]))
+    parts.append(common.plain("results_file", loc) + " " + tag("code", run.file_name))
     return join(parts, " · ")
 
 

@@ -75,6 +75,8 @@ common = define("common", {
     "threads": {"en": "threads", "zh": "线程"},
     "profile": {"en": "profile", "zh": "档位"},
     "results_file": {"en": "results file", "zh": "结果文件"},
+    "interrupted": {"en": "interrupted run: {finished} of {selected} tests finished",
+                    "zh": "中途中断的运行：{selected} 项测试中完成了 {finished} 项"},
     "no_results": {
         "en": "No results for this tip yet. Run `tipsbench run` and add the file to `results/`.",
         "zh": "这个技巧还没有测量结果。运行 `tipsbench run`，再把生成的文件放进 `results/`。",
