@@ -72,6 +72,9 @@ def throughput_chart(series: Sequence[Series], *, title: str, x_label: str, y_la
             ax.set_yscale("log")
             ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.size(v).replace(" ", "\u00a0")))
             ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+            # Log axes label some minor ticks too ("2×10⁰" beside "1"): same plain numbers there.
+            ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+            ax.xaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
             ax.set_title(title)
             ax.set_xlabel(x_label)
             ax.set_ylabel(y_label)

@@ -26,11 +26,23 @@ text = define("tensorboard", {
     "no_yardstick": {"en": "This run has no training-step benchmark, so no share is shown.",
                      "zh": "这次运行没有训练步的基准测试，因此不显示比例。"},
     "spread": {"en": "{median} ({iqr})", "zh": "{median}（{iqr}）"},
+    # What each row's code does, in words (the code itself stays code in both languages).
+    "row_add_scalar": {"en": "one scalar per step", "zh": "每步记录一个标量"},
+    "row_add_image": {"en": "a 3×64×64 image, converted and PNG-encoded", "zh": "一张 3×64×64 的图像，转换后编码为 PNG"},
+    "row_flush": {"en": "flush with 10 pending scalars", "zh": "有 10 个待写标量时刷新"},
+    "row_train_step": {"en": "MLP 784-256-10, batch 64: forward, backward and an SGD step",
+                       "zh": "MLP 784-256-10，批大小 64：前向、反向和一次 SGD 更新"},
 })
 
 
 def _row(locale: str, r: Record, share: str, note: str = "") -> list[object]:
-    label = tag("code", r.code) + (Markup("<br>") + tag("small", note) if note else Markup())
+    # Our own variants get a description in the page's language; the code stays as recorded.
+    described = text.plain(f"row_{r.variant}", locale) if text.has(f"row_{r.variant}") else ""
+    if r.variant == YARDSTICK:  # not one call but a whole step: described, not quoted as code
+        head, small = (described or r.code), note
+    else:
+        head, small = tag("code", r.code), "; ".join(filter(None, [described, note]))
+    label = head + (Markup("<br>") + tag("small", small) if small else Markup())
     spread = text.plain("spread", locale, median=fmt.duration(r.median_s), iqr=fmt.duration(r.iqr_s))
     return [label, spread, share]
 
