@@ -87,7 +87,7 @@ def _full_save_not_slower_when_big(run: Run) -> RuleResult:
 SAME_SIZE = Rule(
     "save_load.same_file_size",
     {"en": "The whole-model file is within 1% of the state_dict file, for every model measured.",
-     "zh": "对实测的每个模型，整个模型的文件与 `state_dict` 文件大小相差不超过 1%。"},
+     "zh": "每个实测模型的整个模型文件与 `state_dict` 文件大小相差都不超过 1%。"},
     _same_size,
 )
 SMALL_LOADS_FASTER = Rule(
