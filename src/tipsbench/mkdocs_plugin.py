@@ -60,6 +60,12 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
         ctx = PageContext(locale=locale, page=page.file.src_uri, runs=self.runs, warn=self._warn, url=page.url)
         return render_markers(markdown, ctx)
 
+    def on_page_content(self, html, page, config, files):
+        # The toc extension's permalink title is one setting for every language.
+        if (getattr(page.file, "locale", None) or DEFAULT_LOCALE) == "zh":
+            return html.replace('title="Permanent link"', 'title="永久链接"')
+        return html
+
     def _warn(self, message: str) -> None:
         # The i18n plugin builds once per language; say each problem once.
         if message not in self._warned:

@@ -96,3 +96,25 @@ class TestPlugin:
         html = (site / "index.html").read_text(encoding="utf-8")
         assert "<img src=x" not in html and '<script>alert("cpu")' not in html
         assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_chinese_pages_say_permanent_link_in_chinese():
+    """The heading anchors' tooltip is Chinese on Chinese pages and unchanged on English ones."""
+    from types import SimpleNamespace
+
+    from tipsbench.mkdocs_plugin import TipsbenchPlugin
+
+    html = '<a class="headerlink" href="#x" title="Permanent link">¶</a>'
+    page = lambda locale: SimpleNamespace(file=SimpleNamespace(locale=locale))  # noqa: E731
+    plugin = TipsbenchPlugin()
+    assert 'title="永久链接"' in plugin.on_page_content(html, page("zh"), None, None)
+    assert plugin.on_page_content(html, page("en"), None, None) == html
+
+
+def test_charts_are_byte_reproducible():
+    """The same data draws the same SVG bytes (no date stamped in), so builds can be compared."""
+    from tipsbench.render.charts import Series, throughput_chart
+
+    draw = lambda: throughput_chart([Series("x", ((1024, 1e9), (2048, 2e9)))], title="t", x_label="x",  # noqa: E731
+                                    y_label="y", chart_id="c")
+    assert draw() == draw()

@@ -86,7 +86,8 @@ def throughput_chart(series: Sequence[Series], *, title: str, x_label: str, y_la
                 text.set_fontfamily("monospace")
             fig.tight_layout()
             buffer = io.StringIO()
-            fig.savefig(buffer, format="svg", transparent=True)
+            # No date in the SVG: the same data draws the same bytes, build after build.
+            fig.savefig(buffer, format="svg", transparent=True, metadata={"Date": None})
         finally:
             plt.close(fig)
     return _inline(buffer.getvalue(), chart_id, title)
