@@ -150,7 +150,7 @@ def test_save_load(benchmark, case: SaveLoadCase, workspace: Workspace, scratch:
             if case.target == BYTESIO:
                 source.seek(0)
             elif case.target == EVICTED:
-                filecache.evict(source_path)
+                filecache.evict_fully(source_path)
             if case.target != BYTESIO:
                 fraction = filecache.resident_fraction(source_path)
                 if fraction is not None:
