@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pytest
 import torch
 
 from tipsbench.claims import Observation, all_claims, observe
@@ -144,3 +145,17 @@ class TestChildProcesses:
         monkeypatch.setattr(numpy_claims, "_READONLY_CHILD", "import sys; sys.exit(3)")
         obs = numpy_claims.readonly_shares_and_warns()
         assert not obs.holds
+
+
+class TestCopyCeiling:
+    def test_the_fastest_dram_sized_copy_is_the_ceiling(self):
+        """A DRAM-sized copy faster than the memcpy measurement becomes the ceiling; cache-sized ones don't."""
+        from tipsbench import testing
+        from tipsbench.families.numpy_tensor.views import copy_ceiling
+
+        big, small = 64 << 20, 256 << 10
+        run = testing.run(
+            [testing.bench("numpy", "tensor", big / 30e9, nbytes=big, shares_memory=False, direction="numpy_to_torch"),
+             testing.bench("numpy", "tensor", small / 90e9, nbytes=small, shares_memory=False, direction="numpy_to_torch")],
+            ceilings={"memcpy_bytes_per_s": 20e9, "details": {"memcpy_bytes_per_s": {"best": 22e9}}})
+        assert copy_ceiling(run) == pytest.approx(30e9)
