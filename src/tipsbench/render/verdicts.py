@@ -31,9 +31,10 @@ text = define("verdict", {
     "head_verdict": {"en": "Verdict", "zh": "结论"},
     "head_page": {"en": "Page", "zh": "页面"},
     "evidence_claims": {"en": "{n} checked claims hold on {versions}", "zh": "{n} 条说法在 {versions} 上验证成立"},
+    "evidence_claim": {"en": "Its checked claim holds on {versions}", "zh": "所依据的说法在 {versions} 上验证成立"},
     "evidence_not_checkable": {"en": "{n} not checkable on this build", "zh": "{n} 条在当前构建上无法检查"},
-    "evidence_rule": {"en": "measured: {rule} Holds in {files}.", "zh": "实测：{rule}在 {files} 中成立。"},
-    "evidence_no_runs": {"en": "measured: {rule} No run has the numbers yet.", "zh": "实测：{rule}目前还没有含这些数据的运行结果。"},
+    "evidence_rule": {"en": "Measured: {rule} Holds in {files}.", "zh": "实测：{rule}在 {files} 中成立。"},
+    "evidence_no_runs": {"en": "Measured: {rule} No run has the numbers yet.", "zh": "实测：{rule}目前还没有含这些数据的运行结果。"},
     "contradicted": {"en": "The evidence contradicts this verdict on this build:",
                      "zh": "在本次构建中，证据与这个结论相矛盾："},
     "contradicted_short": {"en": "contradicted by the evidence", "zh": "与证据矛盾"},
@@ -91,8 +92,10 @@ def _evidence_lines(ctx: PageContext, evidence: verdicts.Evidence) -> list[Marku
 
     lines = []
     statuses = [status for _, status in evidence.claims]
-    if statuses.count("holds"):
-        lines.append(text.text("evidence_claims", ctx.locale, n=statuses.count("holds"), versions=versions()))
+    held = statuses.count("holds")
+    if held:
+        key = "evidence_claim" if held == 1 and len(statuses) == 1 else "evidence_claims"
+        lines.append(text.text(key, ctx.locale, n=held, versions=versions()))
     if statuses.count("not-checkable"):
         lines.append(text.text("evidence_not_checkable", ctx.locale, n=statuses.count("not-checkable")))
     for rule in evidence.tip.rules:
