@@ -32,7 +32,7 @@ text = define("verdict", {
     "head_page": {"en": "Page", "zh": "页面"},
     "evidence_claims": {"en": "{n} checked claims hold on {versions}", "zh": "{n} 条说法在 {versions} 上验证成立"},
     "evidence_claim": {"en": "Its checked claim holds on {versions}", "zh": "所依据的说法在 {versions} 上验证成立"},
-    "evidence_not_checkable": {"en": "{n} not checkable on this build", "zh": "{n} 条在当前构建上无法检查"},
+    "evidence_not_checkable": {"en": "{n} of its claims can't be checked on this build", "zh": "{n} 条说法在当前构建上无法检查"},
     "evidence_rule": {"en": "Measured: {rule} Holds in {files}.", "zh": "实测：{rule}在 {files} 中成立。"},
     "evidence_no_runs": {"en": "Measured: {rule} No run has the numbers yet.", "zh": "实测：{rule}目前还没有含这些数据的运行结果。"},
     "contradicted": {"en": "The evidence contradicts this verdict on this build:",
