@@ -43,6 +43,10 @@ def test_numpy_tensor(benchmark, case, memcpy_ceiling, request):
     )
     del result
     timing.run(benchmark, fn, args, suite.timing_budget_s(request.config))
+    if not benchmark.disabled:
+        # Measured, not assumed: whether a fresh copy pays page faults on every call depends
+        # on the allocator (glibc's mmap threshold adapts), so the run records it per case.
+        benchmark.extra_info["minor_faults_per_call"] = memory.minor_faults_per_call(fn, args)
     if case.variant == numpy_tensor.FIDELITY_VARIANT and not benchmark.disabled:
         # The fidelity check: our calibrated median against torch's own Timer.
         benchmark.extra_info["timer_median_s"] = timing.timer_median_s(variant.code, source.namespace)

@@ -44,3 +44,17 @@ def fits_in_ram(nbytes: int, copies: int) -> tuple[bool, str]:
         f"needs {needed / 2**20:.0f} MiB ({copies} × {nbytes / 2**20:.0f} MiB) but only "
         f"{budget / 2**20:.0f} MiB of RAM is available with {RAM_HEADROOM:.0%} headroom"
     )
+
+
+def minor_faults_per_call(fn, args: tuple, calls: int = 5) -> float | None:
+    """Minor page faults per call of ``fn(*args)``, after one warm-up call; each result is
+    dropped before the next call, as in the timed rounds. None where getrusage is missing."""
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return None
+    fn(*args)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    for _ in range(calls):
+        fn(*args)
+    return (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before) / calls

@@ -4,7 +4,7 @@ golden-test."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from tipsbench import fmt
 from tipsbench.render.html import Markup, cell, join, table, tag
@@ -21,7 +21,8 @@ def memory_label(records: Sequence[Record], locale: str) -> str:
     return common.plain("mixed", locale) if len(flags) > 1 else "?"
 
 
-def result_cell(record: Record, ceiling: float | None, locale: str) -> Markup:
+def result_cell(record: Record, ceiling: float | None, locale: str,
+                more: Callable[[Record], str] | None = None) -> Markup:
     """Median time, and for a copy its throughput and % of the ceiling.
 
     The tooltip carries the rest of the statistics, so every number can be traced
@@ -30,7 +31,8 @@ def result_cell(record: Record, ceiling: float | None, locale: str) -> Markup:
     sep = common.plain("list_sep", locale)
     tooltip = sep.join((f"{common.plain('median', locale)} {fmt.duration(record.median_s)}",
                         f"{common.plain('iqr', locale)} {fmt.duration(record.iqr_s)}",
-                        common.plain("rounds_calls", locale, rounds=record.rounds, calls=record.iterations)))
+                        common.plain("rounds_calls", locale, rounds=record.rounds, calls=record.iterations),
+                        *([more(record)] if more and more(record) else [])))
     rate = record.bytes_per_s
     if rate is None:
         throughput = "—"
@@ -46,7 +48,7 @@ def size_head(nbytes: int, note: str | None) -> Markup:
 
 
 def results_table(records: Sequence[Record], ceiling: float | None, locale: str,
-                  size_notes: dict[int, str] | None = None) -> Markup:
+                  size_notes: dict[int, str] | None = None, more: Callable[[Record], str] | None = None) -> Markup:
     """One table: a row per variant (in first-seen order), a column per size."""
     sizes = sorted({r.nbytes for r in records})
     rows: dict[str, dict[int, Record]] = {}
@@ -57,6 +59,6 @@ def results_table(records: Sequence[Record], ceiling: float | None, locale: str,
     head += [size_head(s, size_notes.get(s)) for s in sizes]
     body = []
     for code, by_size in rows.items():
-        cells = [result_cell(by_size[s], ceiling, locale) if s in by_size else "" for s in sizes]
+        cells = [result_cell(by_size[s], ceiling, locale, more) if s in by_size else "" for s in sizes]
         body.append([cell(tag("code", code), header=True), memory_label(list(by_size.values()), locale), *cells])
     return table(head, body)

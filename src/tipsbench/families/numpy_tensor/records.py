@@ -18,8 +18,10 @@ DIRECTIONS = (NUMPY_TO_TORCH, TORCH_TO_NUMPY)
 class NumpyFields:
     direction: str
     timer_median_s: float | None  # torch.utils.benchmark.Timer's median: the fidelity check
+    minor_faults_per_call: float | None = None  # page faults one call paid, measured after timing
 
     @classmethod
     def parse(cls, extra: Reader) -> NumpyFields:
         return cls(direction=extra.text("direction", choices=DIRECTIONS),
-                   timer_median_s=extra.real("timer_median_s", None, positive=True, maximum=MAX_SECONDS))
+                   timer_median_s=extra.real("timer_median_s", None, positive=True, maximum=MAX_SECONDS),
+                   minor_faults_per_call=extra.real("minor_faults_per_call", None, maximum=1e9))

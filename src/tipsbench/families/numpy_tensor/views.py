@@ -44,11 +44,18 @@ text = define("numpy", {
         "en": "Under each size: the smallest cache that holds the array and a copy of it (a copy's working set), as this machine's caches go; DRAM when none does.",
         "zh": "每个大小下方标注的是能同时容纳数组及其副本（复制时的工作集）的最小一级缓存，按这台机器的缓存容量计算；都放不下时标为 DRAM。",
     },
+    "faults": {"en": "{n} page faults per call", "zh": "每次调用 {n} 次缺页异常"},
     "fidelity_size": {"en": "Size", "zh": "大小"},
     "fidelity_ours": {"en": "tipsbench median", "zh": "tipsbench 中位数"},
     "fidelity_timer": {"en": "Timer median", "zh": "Timer 中位数"},
     "fidelity_ratio": {"en": "Ratio", "zh": "比值"},
 })
+
+
+def _faults(record: Record, locale: str) -> str:
+    """'12,345 page faults per call' for the tooltip, where the run measured them."""
+    faults = record.fields.minor_faults_per_call if isinstance(record.fields, NumpyFields) else None
+    return "" if faults is None else text.plain("faults", locale, n=f"{faults:,.0f}")
 
 
 def copy_ceiling(run: Run) -> float | None:
@@ -86,7 +93,8 @@ def numpy_table(ctx: PageContext, args: dict[str, str]) -> Markup:
             extra.append(common.text("over_100_note", ctx.locale))
         if caches:
             extra.append(text.text("level_note", ctx.locale))
-        table_html = results_table(records, ceiling, ctx.locale, cache_notes(records, caches, ctx.locale))
+        table_html = results_table(records, ceiling, ctx.locale, cache_notes(records, caches, ctx.locale),
+                                   more=lambda r: _faults(r, ctx.locale))
         blocks += [machine_line(ctx, run), table_html, notes(*extra)]
     return tag("div", join(blocks), class_="tb-results") if blocks else no_results(ctx)
 
