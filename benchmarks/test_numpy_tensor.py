@@ -7,7 +7,6 @@ import gc
 import pytest
 
 from tipsbench import ceilings, memory, suite, timing
-from tipsbench.cases import cache_level_of
 from tipsbench.families.numpy_tensor import catalog as numpy_tensor
 
 # Source, result, a preallocated target, and a float64 result of a float32 source.
@@ -37,7 +36,6 @@ def test_numpy_tensor(benchmark, case, memcpy_ceiling, request):
         code=variant.code,
         dtype=case.dtype,
         bytes=case.nbytes,
-        cache_level=cache_level_of(case.nbytes, suite.caches()),
         shares_memory=memory.shares_memory(result, variant.source_of(source)),
         ceiling=ceilings.MEMCPY,
     )

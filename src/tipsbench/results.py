@@ -119,7 +119,6 @@ class Record:
     rounds: int
     iterations: int
     shares_memory: bool | None = None
-    cache_level: str | None = None
     ceiling: str | None = None  # which of the machine's ceilings the record compares with
     fields: object = None  # the family's frozen record (see family_fields), None if unknown
 
@@ -295,8 +294,7 @@ def _check_grid(top: Reader, records: tuple[Record, ...]) -> None:
     """At most MAX_DISTINCT values of each text or whole-number field within one tip."""
     seen: dict[tuple[str, str], set] = {}
     for index, record in enumerate(records):
-        values = [(name, getattr(record, name)) for name in ("tip", "variant", "code", "dtype", "nbytes",
-                                                               "cache_level", "ceiling")]
+        values = [(name, getattr(record, name)) for name in ("tip", "variant", "code", "dtype", "nbytes", "ceiling")]
         if dataclasses.is_dataclass(record.fields):
             values += [(f.name, getattr(record.fields, f.name)) for f in dataclasses.fields(record.fields)]
         for name, value in values:
@@ -365,7 +363,7 @@ def _record(b: Reader, parsers: dict[str, Callable[[Reader], object]]) -> Record
         nbytes=extra.whole("bytes", maximum=MAX_BYTES),
         median_s=stats.real("median", maximum=MAX_SECONDS), iqr_s=stats.real("iqr", maximum=MAX_SECONDS),
         rounds=stats.whole("rounds"), iterations=stats.whole("iterations"),
-        shares_memory=extra.flag("shares_memory", None), cache_level=extra.text("cache_level", None),
+        shares_memory=extra.flag("shares_memory", None),
         ceiling=extra.text("ceiling", None),
         # A tip this tipsbench doesn't know (a newer suite) keeps its common fields only.
         fields=parse(extra) if parse else None,

@@ -165,7 +165,7 @@ class TestCacheLevels:
     def test_a_copy_counts_source_and_destination(self):
         """16 MiB fits a 32 MiB L3 alone, but copying it touches 32 MiB + : the label follows the copy."""
         from tipsbench import testing
-        from tipsbench.render.common import working_set_level
+        from tipsbench.render.common import record_level
 
         caches = (("L2", 1 << 20), ("L3", 32 << 20))
         run = testing.run([testing.bench("numpy", "tensor", 1e-3, nbytes=20 << 20, shares_memory=False,
@@ -173,7 +173,7 @@ class TestCacheLevels:
                            testing.bench("numpy", "from_numpy", 1e-6, nbytes=20 << 20, shares_memory=True,
                                          direction="numpy_to_torch")])
         copy, share = run.records
-        assert working_set_level(copy, caches) == "DRAM" and working_set_level(share, caches) == "L3"
+        assert record_level(copy, caches) == "DRAM" and record_level(share, caches) == "L3"
 
 
 def test_an_interrupted_run_says_so_in_both_languages():

@@ -35,9 +35,16 @@ def _cuda_build() -> bool:
     return bool(torch.version.cuda or getattr(torch.version, "hip", None))
 
 
-# What some claims need in order to be able to fail: (is it there?, why not, in words).
-REQUIREMENTS: dict[str, tuple[Callable[[], bool], dict[str, str]]] = {
-    "cuda_build": (_cuda_build, {
+@dataclass(frozen=True)
+class Requirement:
+    """What some claims need in order to be able to fail, and why not, in words."""
+
+    present: Callable[[], bool]
+    why: dict[str, str]  # locale -> why the claim can't be checked without it
+
+
+REQUIREMENTS: dict[str, Requirement] = {
+    "cuda_build": Requirement(_cuda_build, {
         "en": "this torch is built without CUDA, so `torch.cuda.is_available()` is False and "
               "`device_count()` is 0 whatever the environment says: the check could not fail here",
         "zh": "当前 torch 是不带 CUDA 的构建，无论环境变量怎么设，`torch.cuda.is_available()` 都是 False、"
@@ -99,7 +106,7 @@ def observe(claim_id: str) -> Observation:
     reads an outcome share one run. A check that raises is a failed claim, shown as such."""
     if claim_id not in _OBSERVED:
         claim_ = get(claim_id)
-        missing = next((need for need in claim_.needs if not REQUIREMENTS[need][0]()), "")
+        missing = next((need for need in claim_.needs if not REQUIREMENTS[need].present()), "")
         if missing:
             _OBSERVED[claim_id] = Observation(False, "", not_checkable=missing)
             return _OBSERVED[claim_id]

@@ -21,14 +21,19 @@ def names() -> tuple[str, ...]:
     return tuple(sorted(info.name for info in pkgutil.iter_modules(__path__) if info.ispkg))
 
 
-def discover(part: str) -> list[ModuleType]:
-    """Import ``tipsbench.families.<family>.<part>`` for every family that has one."""
+@functools.cache
+def discover(part: str) -> tuple[ModuleType, ...]:
+    """Import ``tipsbench.families.<family>.<part>`` for every family that has one.
+
+    Once per process: the registries (claims, renderers, record types, tips) call this on
+    every lookup, and a page build looks things up hundreds of times.
+    """
     found = []
     for family in names():
         name = f"{__name__}.{family}.{part}"
         if importlib.util.find_spec(name) is not None:
             found.append(importlib.import_module(name))
-    return found
+    return tuple(found)
 
 
 @functools.cache

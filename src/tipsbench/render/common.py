@@ -4,18 +4,17 @@ share: the provenance line under each table, the empty notice, results notes."""
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy
 import torch
 
-from tipsbench import claims, fmt
+from tipsbench import claims, families, fmt
+from tipsbench.cases import cache_level_of
 from tipsbench.render.html import Markup, code_spans, join, table, tag
 from tipsbench.render.labels import common, define
-from tipsbench.render.registry import Arg, PageContext, family_ids, renderer
+from tipsbench.render.registry import Arg, PageContext, renderer
 from tipsbench.results import Record, Run
 
-ceiling_labels = define("ceiling", {
+CEILING_NAMES = {
     "memcpy_bytes_per_s": {"en": "memory copy (warm, DRAM-sized)", "zh": "内存复制（热缓冲区，超出缓存）"},
     "fsync_write_bytes_per_s": {"en": "file write + fsync", "zh": "文件写入 + fsync"},
     "page_cache_read_bytes_per_s": {"en": "read from the page cache", "zh": "从页缓存读取"},
@@ -23,7 +22,8 @@ ceiling_labels = define("ceiling", {
     "h2d_pinned_bytes_per_s": {"en": "host → device, pinned", "zh": "主机到设备（锁页内存）"},
     "d2h_pinned_bytes_per_s": {"en": "device → host, pinned", "zh": "设备到主机（锁页内存）"},
     "d2d_bytes_per_s": {"en": "device → device", "zh": "设备到设备"},
-})
+}
+ceiling_labels = define("ceiling", CEILING_NAMES)
 
 def versions() -> str:
     return f"torch {torch.__version__} · numpy {numpy.__version__}"
@@ -32,17 +32,11 @@ def versions() -> str:
 def ceiling_name(name: str, locale: str) -> str:
     """A ceiling's name in words; a transfer ceiling of a second device keeps its suffix
     (``h2d_pinned_bytes_per_s_cuda1``); an unknown name (a newer suite) stays as it is."""
-    for known in sorted((k.removeprefix("ceiling.") for k in _ceiling_keys()), key=len, reverse=True):
+    for known in sorted(CEILING_NAMES, key=len, reverse=True):
         if name == known or name.startswith(known + "_"):
             suffix = name[len(known):].lstrip("_")
             return ceiling_labels.plain(known, locale) + (f" ({suffix})" if suffix else "")
     return name
-
-
-def _ceiling_keys() -> list[str]:
-    from tipsbench.render.labels import registry
-
-    return [k for k in registry() if k.startswith("ceiling.")]
 
 
 def claim_ids() -> list[str]:
@@ -55,20 +49,16 @@ def claim_box(ctx: PageContext, args: dict[str, str]) -> Markup:
     seen = claims.observe(claim.id)
     if seen.status == "holds":
         status, css = "✓ " + common.plain("checked_on", ctx.locale, versions=versions()), "tb-claim-ok"
+        detail = tag("pre", tag("code", seen.shown), class_="tb-observed") if seen.shown else Markup()
     elif seen.status == "not-checkable":
-        why = claims.REQUIREMENTS[seen.not_checkable][1][ctx.locale]
-        status = "– " + common.plain("not_checkable", ctx.locale, versions=versions())
-        css = "tb-claim-not-checkable"
-        seen = claims.Observation(False, "", seen.not_checkable)
+        status, css = "– " + common.plain("not_checkable", ctx.locale, versions=versions()), "tb-claim-not-checkable"
+        detail = tag("p", code_spans(claims.REQUIREMENTS[seen.not_checkable].why[ctx.locale]), class_="tb-why")
     else:
         ctx.warn(f"{ctx.page}: claim {claim.id} did not hold on {versions()}: {seen.shown}")
         status, css = "✗ " + common.plain("claim_failed", ctx.locale, versions=versions()), "tb-claim-failed"
-    shown = tag("pre", tag("code", seen.shown), class_="tb-observed") if seen.shown else Markup()
-    if css == "tb-claim-not-checkable":
-        shown = tag("p", code_spans(why), class_="tb-why")
+        detail = tag("pre", tag("code", seen.shown), class_="tb-observed") if seen.shown else Markup()
     sentence = tag("p", tag("span", status, class_="tb-claim-status") + " " + code_spans(claim.text[ctx.locale]))
-    state = claims.observe(claim.id).status
-    return tag("div", sentence + shown, class_=f"tb-claim {css}", data_claim=claim.id, data_status=state)
+    return tag("div", sentence + detail, class_=f"tb-claim {css}", data_claim=claim.id, data_status=seen.status)
 
 
 def machine_parts(ctx: PageContext, run: Run) -> Markup:
@@ -103,26 +93,23 @@ def notes(*texts: Markup) -> Markup:
     return join(tag("p", t, class_="tb-note") for t in texts)
 
 
-def working_set_level(record: Record, caches: tuple[tuple[str, int], ...]) -> str:
-    """The smallest cache holding what the call touches: the source, plus the copy when it
-    copies (a copy's working set is source + destination, not the source alone)."""
-    touched = record.nbytes * (1 if record.shares_memory else 2)
-    for name, size in sorted(caches, key=lambda item: item[1]):
-        if touched <= size:
-            return name
-    return "DRAM"
+def working_set_level(nbytes: int, copies: bool, caches: tuple[tuple[str, int], ...]) -> str:
+    """The smallest cache holding what a call touches: the source, plus the destination
+    when it copies (a copy's working set is source + destination, not the source alone)."""
+    return cache_level_of(nbytes * (2 if copies else 1), dict(caches))
+
+
+def record_level(record: Record, caches: tuple[tuple[str, int], ...]) -> str:
+    return working_set_level(record.nbytes, not record.shares_memory, caches)
 
 
 def cache_notes(records: list[Record], caches: tuple[tuple[str, int], ...], locale: str) -> dict[int, str]:
     """Per size column, the cache level that holds a copy's working set (source + copy)."""
-    found = {}
-    for r in records:
-        level = working_set_level(dataclasses.replace(r, shares_memory=False), caches)
-        found[r.nbytes] = common.plain("dram", locale) if level == "DRAM" else level
-    return found
+    levels = {r.nbytes: working_set_level(r.nbytes, True, caches) for r in records}
+    return {n: common.plain("dram", locale) if level == "DRAM" else level for n, level in levels.items()}
 
 
-@renderer("runs", tip=Arg(choices=family_ids))
+@renderer("runs", tip=Arg(choices=families.tips))
 def runs(ctx: PageContext, args: dict[str, str]) -> Markup:
     """Every run shown on the site (or of one tip): the provenance of each number."""
     chosen = [r for r in ctx.runs if "tip" not in args or r.for_tip(args["tip"])]

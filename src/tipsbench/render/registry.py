@@ -127,10 +127,3 @@ def render_markers(markdown: str, ctx: PageContext) -> str:
         ctx.warn(f"{ctx.page}: {' '.join(stray.split())}: not a well-formed marker "
                  "(expected <!-- tipsbench:kind name=value ... -->)")
     return out
-
-
-def family_ids() -> tuple[str, ...]:
-    """The tip id of every family with results (for ``tip=`` arguments)."""
-    from tipsbench import families
-
-    return families.tips()

@@ -17,7 +17,7 @@ from tipsbench.families.numpy_tensor import TIP
 from tipsbench.families.numpy_tensor.catalog import DTYPES_FULL
 from tipsbench.families.numpy_tensor.records import NumpyFields
 from tipsbench.render.charts import Series, throughput_chart
-from tipsbench.render.common import cache_notes, machine_line, no_results, notes, working_set_level
+from tipsbench.render.common import cache_notes, machine_line, no_results, notes, record_level
 from tipsbench.render.html import Markup, join, table, tag
 from tipsbench.render.labels import common, define
 from tipsbench.render.registry import Arg, PageContext, renderer
@@ -66,7 +66,7 @@ def copy_ceiling(run: Run) -> float | None:
     memcpy = run.machine.ceiling(MEMCPY)
     found = [memcpy.bytes_per_s, memcpy.best or 0.0] if memcpy else []
     found += [r.bytes_per_s for r in run.for_tip(TIP)
-              if r.bytes_per_s and working_set_level(r, run.machine.caches) == "DRAM"]
+              if r.bytes_per_s and record_level(r, run.machine.caches) == "DRAM"]
     return max(found) if found else None
 
 
@@ -89,7 +89,7 @@ def numpy_table(ctx: PageContext, args: dict[str, str]) -> Markup:
         # Each note must fit its case: a cache-sized copy beats a DRAM copy for a reason; a
         # DRAM-sized copy beating the reference means the reference isn't a hard ceiling.
         caches = run.machine.caches
-        if any(working_set_level(r, caches) != "DRAM" for r in over):
+        if any(record_level(r, caches) != "DRAM" for r in over):
             extra.append(common.text("over_100_note", ctx.locale))
         if caches:
             extra.append(text.text("level_note", ctx.locale))
