@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from tipsbench import claims
-from tipsbench.results import Record, Run
+from tipsbench.results import Record, Run, newest_per_machine
 
 HOLDS, PARTLY, ONLY_IF, OUTDATED, DOES_NOT_HOLD = "holds", "partly-holds", "holds-only-if", "outdated", "does-not-hold"
 VERDICTS = (HOLDS, PARTLY, ONLY_IF, OUTDATED, DOES_NOT_HOLD)
@@ -34,9 +34,11 @@ class RuleResult:
 
 @dataclass(frozen=True)
 class Rule:
-    """A statement about measured numbers that the verdict asserts, evaluated per run."""
+    """A statement about measured numbers that the verdict asserts, evaluated on each
+    machine's newest run of the rule's tip (the run its page shows)."""
 
     id: str
+    tip: str  # the family whose records it reads
     text: dict[str, str]  # locale -> the statement, one sentence
     evaluate: Callable[[Run], RuleResult] = field(compare=False)
 
@@ -109,8 +111,9 @@ class Evidence:
 def evaluate(tip: Tip, runs: Iterable[Run]) -> Evidence:
     statuses = tuple((cid, claims.observe(cid).status) for cid in tip.claims)
     results = []
+    runs = tuple(runs)
     for rule in tip.rules:
-        for run in runs:
+        for run in newest_per_machine(runs, rule.tip):
             result = rule.evaluate(run)
             if result.holds is not None:
                 results.append((rule, run.file_name, result))

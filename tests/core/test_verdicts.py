@@ -126,3 +126,19 @@ class TestEvidence:
                 seen.setdefault(tip, set()).add(verdict)
         assert seen and all(len(v) == 1 for v in seen.values())
         assert {t.id for t in verdicts.indexed()} <= set(seen)
+
+
+def test_rules_read_each_machines_newest_run_of_their_own_tip():
+    """A newer run with other tips only (a GPU-only run) doesn't hide the save & load run
+    the page shows: the rule still sees it, and still catches what contradicts the verdict."""
+    def rec(variant, file_bytes):
+        return testing.bench("save_load", variant, 0.01, nbytes=1 << 20, op="save", target="file",
+                             stage="written", format="full" if variant == "save_full" else "state_dict",
+                             model="mlp", model_size=1 << 20, param_bytes=1 << 20, file_bytes=file_bytes)
+
+    older = testing.run([rec("save_full", 1_100_000), rec("save_state_dict", 1_048_576)],
+                        when="2026-11-01T00:00:00+00:00")
+    newer = testing.run([testing.bench("numpy", "from_numpy", 1e-6, direction="numpy_to_torch")],
+                        when="2026-11-02T00:00:00+00:00")
+    evidence = verdicts.evaluate(verdicts.get("save_load.state_dict_faster_smaller"), (older, newer))
+    assert any("save_load.same_file_size" in line for line in evidence.contradictions)

@@ -64,20 +64,10 @@ def _statement(tip: verdicts.Tip, locale: str) -> Markup:
 
 
 def _check(ctx: PageContext, tip: verdicts.Tip) -> verdicts.Evidence:
-    evidence = verdicts.evaluate(tip, _runs_for(ctx))
+    evidence = verdicts.evaluate(tip, ctx.runs)
     for problem in evidence.contradictions:
         ctx.warn(f"{ctx.page}: tip {tip.id} ({tip.verdict}) is contradicted by its evidence: {problem}")
     return evidence
-
-
-def _runs_for(ctx: PageContext):
-    """Each machine's newest run (rules read the families they need from it)."""
-    keys = {run.key for run in ctx.runs}
-    newest = {}
-    for run in ctx.runs:
-        if run.key in keys and (run.key not in newest or run.datetime > newest[run.key].datetime):
-            newest[run.key] = run
-    return [newest[k] for k in sorted(newest)]
 
 
 def _verdict_span(tip: verdicts.Tip, locale: str, contradicted: bool) -> Markup:

@@ -24,7 +24,7 @@ def _from_numpy_is_flat(run: Run) -> RuleResult:
 
 
 FLAT = Rule(
-    "numpy.from_numpy_cost_is_flat",
+    "numpy.from_numpy_cost_is_flat", TIP,
     {"en": f"`torch.from_numpy` costs the same at 1 KiB and at the largest size measured (within {FLAT_WITHIN:g}×).",
      "zh": f"`torch.from_numpy` 在 1 KiB 和实测的最大数组上耗时相同（相差不超过 {FLAT_WITHIN:g} 倍）。"},
     _from_numpy_is_flat,

@@ -85,19 +85,19 @@ def _full_save_not_slower_when_big(run: Run) -> RuleResult:
 
 
 SAME_SIZE = Rule(
-    "save_load.same_file_size",
+    "save_load.same_file_size", TIP,
     {"en": "The whole-model file is within 1% of the state_dict file, for every model measured.",
      "zh": "每个实测模型的整个模型文件与 `state_dict` 文件大小相差都不超过 1%。"},
     _same_size,
 )
 SMALL_LOADS_FASTER = Rule(
-    "save_load.state_dict_loads_faster_when_small",
+    "save_load.state_dict_loads_faster_when_small", TIP,
     {"en": "With the same unpickler (`weights_only=True`), a small model's state_dict loads faster than the whole model, beyond the noise.",
      "zh": "使用同一个反序列化器（`weights_only=True`）时，小模型的 `state_dict` 加载得比整个模型快，差距超出噪声。"},
     _state_dict_loads_faster_when_small,
 )
 BIG_SAVES_SAME = Rule(
-    "save_load.big_full_save_not_slower",
+    "save_load.big_full_save_not_slower", TIP,
     {"en": "At the largest size measured, saving the whole model is not slower than saving the state_dict, beyond the noise.",
      "zh": "在实测的最大模型上，保存整个模型不比保存 `state_dict` 慢（差距在噪声之内）。"},
     _full_save_not_slower_when_big,

@@ -36,7 +36,7 @@ def _pin_then_copy_not_faster(run: Run) -> RuleResult:
 
 
 PIN_NOT_FASTER = Rule(
-    "gpu.pin_then_copy_not_faster",
+    "gpu.pin_then_copy_not_faster", TIP,
     {"en": "`t.pin_memory().to(device, non_blocking=True)` is not faster than `t.to(device)` for a tensor copied once (largest size, every device).",
      "zh": "只复制一次的张量，`t.pin_memory().to(device, non_blocking=True)` 不比 `t.to(device)` 快（最大数据量，每块设备）。"},
     _pin_then_copy_not_faster,
