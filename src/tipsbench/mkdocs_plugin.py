@@ -22,6 +22,18 @@ log = get_plugin_logger(__name__)
 DEFAULT_LOCALE = "en"
 
 
+def page_titles(docs: Path) -> dict[str, dict[str, str]]:
+    """{locale: {page stem: its first heading}}, read from the pages themselves, so links
+    between pages carry the title each page gives itself in that language."""
+    found: dict[str, dict[str, str]] = {}
+    for path in sorted(docs.glob("*.md")):
+        stem, _, locale = path.stem.partition(".")
+        heading = next((line[2:].strip() for line in path.read_text(encoding="utf-8").splitlines()
+                        if line.startswith("# ")), stem)
+        found.setdefault(locale or DEFAULT_LOCALE, {})[stem] = heading
+    return found
+
+
 class TipsbenchConfig(base.Config):
     results_dir = c.Type(str, default="results")
 
@@ -29,10 +41,12 @@ class TipsbenchConfig(base.Config):
 class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
     def __init__(self) -> None:
         self.runs: tuple[Run, ...] = ()
+        self.titles: dict[str, dict[str, str]] = {}
         self.directory: Path | None = None
         self._warned: set[str] = set()
 
     def on_config(self, config):
+        self.titles = page_titles(Path(config.docs_dir))
         base_dir = Path(config.config_file_path or ".").resolve().parent
         directory = results_dir(self.config.results_dir)
         self.directory = directory if directory.is_absolute() else base_dir / directory
@@ -57,7 +71,8 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
             lag = translations.problem(Path(page.file.abs_src_path), str(page.meta.get(translations.KEY, "")) or None)
             if lag:
                 self._warn(f"translation out of date: {lag}")
-        ctx = PageContext(locale=locale, page=page.file.src_uri, runs=self.runs, warn=self._warn, url=page.url)
+        ctx = PageContext(locale=locale, page=page.file.src_uri, runs=self.runs, warn=self._warn, url=page.url,
+                          titles=self.titles.get(locale, {}))
         return render_markers(markdown, ctx)
 
     def on_page_content(self, html, page, config, files):

@@ -118,3 +118,17 @@ def test_charts_are_byte_reproducible():
     draw = lambda: throughput_chart([Series("x", ((1024, 1e9), (2048, 2e9)))], title="t", x_label="x",  # noqa: E731
                                     y_label="y", chart_id="c")
     assert draw() == draw()
+
+
+def test_links_between_pages_use_each_pages_own_title():
+    """The tips index names each page by its own first heading, in the page's language."""
+    from pathlib import Path
+
+    from tipsbench.mkdocs_plugin import page_titles
+    from tipsbench.render.registry import PageContext, render_markers
+
+    titles = page_titles(Path(__file__).resolve().parents[2] / "docs")
+    assert titles["en"]["numpy"] == "Tensor ↔ NumPy" and titles["zh"]["numpy"] == "张量与 NumPy 互转"
+    out = render_markers("<!-- tipsbench:tips-index -->",
+                         PageContext("zh", "tips.zh.md", (), print, "zh/tips/", titles["zh"]))
+    assert '<a href="../numpy/">张量与 NumPy 互转</a>' in out

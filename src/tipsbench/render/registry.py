@@ -14,7 +14,7 @@ different table. A renderer gets a PageContext and returns Markup (render/html.p
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from tipsbench.render.html import Markup, tag
@@ -52,6 +52,7 @@ class PageContext:
     runs: tuple[Run, ...]
     warn: Callable[[str], None]
     url: str = ""  # the page's URL in the site ("zh/numpy/"), for links between pages
+    titles: Mapping[str, str] = field(default_factory=dict)  # page stem -> its title in this locale
 
 
 Renderer = Callable[[PageContext, dict[str, str]], Markup]

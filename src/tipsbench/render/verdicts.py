@@ -129,33 +129,14 @@ def page_verdicts(ctx: PageContext, args: dict[str, str]) -> Markup:
     return table(head, rows, wrap=True)
 
 
-def _page_title(page: str, locale: str) -> str:
-    from tipsbench.render.labels import registry
-
-    key = f"pages.{page.split('#')[0]}"
-    return registry().get(key, {}).get(locale, page)
-
-
 @renderer("tips-index")
 def tips_index(ctx: PageContext, args: dict[str, str]) -> Markup:
     """The seed's tips in its order: its words, the verdict, and the page with the evidence."""
     rows = []
     for tip in verdicts.indexed():
         seed = code_spans(tip.seed["en"]) if ctx.locale == "en" else tag("span", tip.seed["zh"], lang="zh")
-        page = tag("a", _page_title(tip.page, ctx.locale), href=_href(ctx, tip.page))
+        stem = tip.page.split("#")[0]
+        page = tag("a", ctx.titles.get(stem, stem), href=_href(ctx, tip.page))
         rows.append([str(tip.index), seed, _row_cells(ctx, tip), page])
     head = [text.plain(k, ctx.locale) for k in ("head_seed", "head_verdict", "head_page")]
     return table(["#", *head], rows, wrap=True)
-
-
-define("pages", {
-    "modules": {"en": "nn.Module containers", "zh": "nn.Module 容器"},
-    "gpu": {"en": "GPU", "zh": "GPU"},
-    "save-load": {"en": "Save & load", "zh": "保存与加载"},
-    "tensorboard": {"en": "TensorBoard", "zh": "TensorBoard"},
-    "summaries": {"en": "Model summaries", "zh": "模型摘要"},
-    "numpy": {"en": "Tensor ↔ NumPy", "zh": "张量与 NumPy 互转"},
-    "memory": {"en": "Memory size", "zh": "内存大小"},
-})
-
-
