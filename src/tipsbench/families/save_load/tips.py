@@ -15,6 +15,7 @@ from tipsbench.verdicts import (
     HOLDS,
     OUTDATED,
     PARTLY,
+    Comparison,
     Rule,
     RuleResult,
     Tip,
@@ -48,40 +49,29 @@ def _same_size(run: Run) -> RuleResult:
                       f"file size full / state_dict: {worst[1]:.4f}× at worst ({worst[0]})")
 
 
-def _pairs(run: Run, full: str, state: str, target: str):
-    for (model, size), recs in sorted(_by_model(run).items()):
+def _at_each_models(pick, run: Run, full: str, state: str, target: str) -> list[tuple[str, Comparison]]:
+    """Whole model ÷ state_dict at each model's smallest (pick=min) or largest (max) size."""
+    chosen: dict[str, tuple[int, Comparison]] = {}
+    for (model, size), recs in _by_model(run).items():
         a, b = recs.get((full, target)), recs.get((state, target))
         c = compare(a, b) if a and b else None
-        if c is not None:
-            yield f"{model} {size >> 20} MiB", size, c
+        if c is not None and (model not in chosen or pick(size, chosen[model][0]) == size):
+            chosen[model] = (size, c)
+    return [(f"{model} {size >> 20} MiB", c) for model, (size, c) in sorted(chosen.items())]
 
 
 def _state_dict_loads_faster_when_small(run: Run) -> RuleResult:
     """Same unpickler: at each model's smallest size, the state_dict loads faster beyond the noise."""
-    smallest: dict[str, tuple[int, str, object]] = {}
-    for name, size, c in _pairs(run, *SAME_UNPICKLER, CACHED):
-        model = name.split()[0]
-        if model not in smallest or size < smallest[model][0]:
-            smallest[model] = (size, name, c)
-    if not smallest:
-        return RuleResult(None, "")
-    results = [(name, c) for _, name, c in smallest.values()]
-    detail = "; ".join(f"{name}: whole model / state_dict = {c}" for name, c in results)
-    return RuleResult(all(c.a_slower for _, c in results), detail)
+    found = _at_each_models(min, run, *SAME_UNPICKLER, CACHED)
+    detail = "; ".join(f"{name}: whole model / state_dict = {c}" for name, c in found)
+    return RuleResult(all(c.a_slower for _, c in found) if found else None, detail)
 
 
 def _full_save_not_slower_when_big(run: Run) -> RuleResult:
     """At each model's largest size, saving the whole model is no slower beyond the noise."""
-    largest: dict[str, tuple[int, str, object]] = {}
-    for name, size, c in _pairs(run, "save_full", "save_state_dict", FILE):
-        model = name.split()[0]
-        if model not in largest or size > largest[model][0]:
-            largest[model] = (size, name, c)
-    if not largest:
-        return RuleResult(None, "")
-    results = [(name, c) for _, name, c in largest.values()]
-    detail = "; ".join(f"{name}: save whole model / state_dict = {c}" for name, c in results)
-    return RuleResult(not any(c.a_slower for _, c in results), detail)
+    found = _at_each_models(max, run, "save_full", "save_state_dict", FILE)
+    detail = "; ".join(f"{name}: save whole model / state_dict = {c}" for name, c in found)
+    return RuleResult(not any(c.a_slower for _, c in found) if found else None, detail)
 
 
 SAME_SIZE = Rule(
