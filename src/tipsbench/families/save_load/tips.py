@@ -8,7 +8,7 @@ sizes of the same model.
 from __future__ import annotations
 
 from tipsbench.families.save_load import TIP
-from tipsbench.families.save_load.records import CACHED, FILE, SaveLoadFields
+from tipsbench.families.save_load.records import CACHED, FILE
 from tipsbench.results import Record, Run
 from tipsbench.verdicts import (
     DOES_NOT_HOLD,
@@ -31,8 +31,7 @@ SAME_UNPICKLER = ("load_full_safe_globals", "load_state_dict_into")
 def _by_model(run: Run) -> dict[tuple[str, int], dict[tuple[str, str], Record]]:
     found: dict[tuple[str, int], dict[tuple[str, str], Record]] = {}
     for r in run.for_tip(TIP):
-        if isinstance(r.fields, SaveLoadFields):
-            found.setdefault((r.fields.model, r.fields.model_size), {})[(r.variant, r.fields.target)] = r
+        found.setdefault((r.fields.model, r.fields.model_size), {})[(r.variant, r.fields.target)] = r
     return found
 
 

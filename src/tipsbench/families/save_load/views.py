@@ -92,16 +92,15 @@ Model = tuple[str, int]
 
 
 def _f(record: Record) -> SaveLoadFields:
-    return record.fields  # _records keeps only records with SaveLoadFields
+    return record.fields  # every save & load record carries them (results.family_fields)
 
 
 def _records(run: Run) -> list[Record]:
-    return [r for r in run.for_tip(TIP) if isinstance(r.fields, SaveLoadFields)]
+    return run.for_tip(TIP)
 
 
 def _runs(ctx: PageContext, where=None) -> list[Run]:
-    ok = where or (lambda r: True)
-    return newest_per_machine(ctx.runs, TIP, lambda r: isinstance(r.fields, SaveLoadFields) and ok(r))
+    return newest_per_machine(ctx.runs, TIP, where)
 
 
 def _empty(ctx: PageContext) -> Markup:
@@ -131,8 +130,8 @@ def _model_cell(model: Model, param: int) -> Markup:
 
 def _where(args: dict[str, str]):
     def ok(r: Record) -> bool:
-        f = r.fields
-        return isinstance(f, SaveLoadFields) and (f.model, f.op, f.target) == (args["model"], args["op"], args["target"])
+        f = _f(r)
+        return (f.model, f.op, f.target) == (args["model"], args["op"], args["target"])
 
     return ok
 

@@ -30,3 +30,11 @@ class TransferFields:
             timing=extra.text("timing", "?"),
             event_median_s=extra.real("event_median_s", None, positive=True, maximum=MAX_SECONDS),
         )
+
+
+def by_device(run) -> list[tuple[str, list]]:
+    """(device label, its transfer records) for one run, devices in label order."""
+    groups: dict[str, list] = {}
+    for record in run.for_tip(TIP):
+        groups.setdefault(record.fields.device, []).append(record)
+    return sorted(groups.items(), key=lambda item: item[0])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tipsbench.families.transfer import TIP
-from tipsbench.families.transfer.records import TransferFields
+from tipsbench.families.transfer.records import by_device
 from tipsbench.results import Run
 from tipsbench.verdicts import (
     HOLDS,
@@ -21,8 +21,7 @@ from tipsbench.verdicts import (
 def _pin_then_copy_not_faster(run: Run) -> RuleResult:
     """On every device, at the largest size: pin + copy is not faster than a pageable copy."""
     found, details = [], []
-    for device in sorted({r.fields.device for r in run.for_tip(TIP) if isinstance(r.fields, TransferFields)}):
-        mine = [r for r in run.for_tip(TIP) if isinstance(r.fields, TransferFields) and r.fields.device == device]
+    for device, mine in by_device(run):
         by = {(r.variant, r.nbytes): r for r in mine}
         sizes = [n for (v, n) in by if v == "h2d_pin_then_copy" and ("h2d_pageable", n) in by]
         if not sizes:

@@ -11,11 +11,9 @@ Markers:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from tipsbench import fmt
 from tipsbench.families.transfer import TIP
-from tipsbench.families.transfer.records import D2H, DIRECTIONS, H2D, TransferFields
+from tipsbench.families.transfer.records import D2H, DIRECTIONS, H2D, TransferFields, by_device
 from tipsbench.render.charts import Series, throughput_chart
 from tipsbench.render.common import empty_notice, machine_line, notes
 from tipsbench.render.html import Markup, join, table, tag
@@ -72,22 +70,12 @@ text = define("gpu", {
 
 
 def _fields(record: Record) -> TransferFields:
-    return record.fields  # gpu_runs keeps only records with TransferFields
+    return record.fields  # every transfer record carries them (results.family_fields)
 
 
 def gpu_runs(runs: tuple[Run, ...]) -> list[Run]:
     """Newest transfer run per machine, only machines whose run timed something."""
-    timed = lambda r: isinstance(r.fields, TransferFields)  # noqa: E731
-    return newest_per_machine(runs, TIP, timed)
-
-
-def by_device(run: Run) -> Iterator[tuple[str, list[Record]]]:
-    """(device label, its transfer records), devices in label order."""
-    groups: dict[str, list[Record]] = {}
-    for record in run.for_tip(TIP):
-        if isinstance(record.fields, TransferFields):
-            groups.setdefault(record.fields.device, []).append(record)
-    yield from sorted(groups.items(), key=lambda item: item[0])
+    return newest_per_machine(runs, TIP)
 
 
 def ceiling_for(run: Run, direction: str, device_label: str) -> Ceiling | None:
