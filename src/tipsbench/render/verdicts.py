@@ -13,7 +13,7 @@ evidence.
 
 from __future__ import annotations
 
-import posixpath
+from mkdocs.utils import get_relative_url
 
 from tipsbench import verdicts
 from tipsbench.render.html import Markup, cell, code_spans, join, table, tag
@@ -42,13 +42,12 @@ text = define("verdict", {
 
 
 def _href(ctx: PageContext, page: str) -> str:
-    """A link from the current page to another page's section, relative like MkDocs' own
-    (directory URLs: "tips/" links to "../numpy/#from-numpy")."""
+    """A link from the current page to another page's section, relative, as MkDocs makes
+    its own (directory URLs: from "tips/" to "../numpy/#from-numpy")."""
     stem, _, anchor = page.partition("#")
-    root = "zh" if ctx.locale == "zh" else ""
-    target = posixpath.join(root, "" if stem == "index" else stem).rstrip("/")
-    rel = posixpath.relpath(target or ".", ctx.url.rstrip("/") or ".")
-    return ("./" if rel == "." else rel + "/") + (f"#{anchor}" if anchor else "")
+    root = "zh/" if ctx.locale == "zh" else ""
+    target = root + ("" if stem == "index" else f"{stem}/")
+    return get_relative_url(target or "./", ctx.url) + (f"#{anchor}" if anchor else "")
 
 
 def _statement(tip: verdicts.Tip, locale: str) -> Markup:
