@@ -34,11 +34,11 @@ def english_twin(zh_path: Path) -> Path | None:
 
 
 def recorded(zh_text: str) -> str | None:
-    match = FRONT_MATTER.match(zh_text)
-    if not match:
-        return None
-    found = re.search(rf"^{KEY}:\s*([0-9a-f]+)\s*$", match.group(1), re.M)
-    return found.group(1) if found else None
+    """The revision in the page's front matter, read as MkDocs reads page meta."""
+    from mkdocs.utils.meta import get_data
+
+    value = get_data(zh_text)[1].get(KEY)
+    return None if value is None else str(value)
 
 
 def problem(zh_path: Path, recorded_revision: str | None = None) -> str | None:
@@ -76,10 +76,11 @@ def stamp(zh_path: Path) -> str:
     match = FRONT_MATTER.match(text)
     if match:
         body = re.sub(rf"^{KEY}:.*$\n?", "", match.group(1), flags=re.M).strip("\n")
-        front = "\n".join(filter(None, [body, f"{KEY}: {current}"]))
+        front = "\n".join(filter(None, [body, f'{KEY}: "{current}"']))
         text = f"---\n{front}\n---\n" + text[match.end():]
     else:
-        text = f"---\n{KEY}: {current}\n---\n\n" + text
+        # Quoted: unquoted YAML would read a hash of digits as a number (0123… as octal).
+        text = f'---\n{KEY}: "{current}"\n---\n\n' + text
     zh_path.write_text(text, encoding="utf-8")
     return current
 

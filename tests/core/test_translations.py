@@ -58,3 +58,14 @@ class TestStamp:
     def test_trailing_whitespace_is_not_a_revision(self):
         """Re-saving the English page with other trailing spaces doesn't flag the translation."""
         assert translations.revision("a  \nb\n") == translations.revision("a\nb")
+
+
+def test_a_revision_of_digits_stays_a_string(tmp_path, monkeypatch):
+    """A revision that happens to be all digits (or 0-led) is not read back as a YAML number."""
+    en, zh = tmp_path / "y.md", tmp_path / "y.zh.md"
+    en.write_text("# Y\n", encoding="utf-8")
+    zh.write_text("# Y\n", encoding="utf-8")
+    monkeypatch.setattr(translations, "revision", lambda text: "012345670123")
+    translations.stamp(zh)
+    assert translations.recorded(zh.read_text(encoding="utf-8")) == "012345670123"
+    assert translations.problem(zh) is None
