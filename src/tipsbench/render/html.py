@@ -8,7 +8,7 @@ isn't ``Markup`` already, so a value from a results file can only ever be text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from markupsafe import Markup, escape
 
@@ -54,7 +54,7 @@ def cell(content: object = "", *, header: bool = False, **attrs: object) -> Cell
 
 
 def table(head: Iterable[object], rows: Iterable[Iterable[object]], *, row_headers: bool = False,
-          attrs: Mapping[str, object] | None = None, wrap: bool = False) -> Markup:
+          wrap: bool = False) -> Markup:
     """A Material-styled table: every cell escaped unless it is Markup.
 
     A cell may be a ``Cell`` (from ``cell``) when it needs attributes of its own;
@@ -72,4 +72,4 @@ def table(head: Iterable[object], rows: Iterable[Iterable[object]], *, row_heade
         body.append(tag("tr", join(cells)))
     inner = tag("thead", tag("tr", head_html)) + tag("tbody", join(body))
     css = "tb-table tb-wrap" if wrap else "tb-table"  # wrap: prose cells; otherwise numbers stay on one line
-    return tag("div", tag("table", inner), class_=css, **dict(attrs or {}))
+    return tag("div", tag("table", inner), class_=css)

@@ -32,7 +32,7 @@ def result_cell(record: Record, ceiling: float | None, locale: str,
     tooltip = sep.join((f"{common.plain('median', locale)} {fmt.duration(record.median_s)}",
                         f"{common.plain('iqr', locale)} {fmt.duration(record.iqr_s)}",
                         common.plain("rounds_calls", locale, rounds=record.rounds, calls=record.iterations),
-                        *([more(record)] if more and more(record) else [])))
+                        *filter(None, [more(record) if more else ""])))
     rate = record.bytes_per_s
     if rate is None:
         throughput = "—"
