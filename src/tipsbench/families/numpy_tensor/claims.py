@@ -174,7 +174,7 @@ def asarray_copy_modes() -> Observation:
 @claim("numpy.numpy_requires_grad_error",
        en="`t.numpy()` on a tensor that requires grad raises a RuntimeError that points to `detach()`.",
        zh="对需要梯度的张量调用 `t.numpy()` 会抛出 RuntimeError，并提示先 `detach()`。")
-def numpy_requires_gradraised() -> Observation:
+def numpy_requires_grad_error() -> Observation:
     t = torch.ones(4, requires_grad=True)
     kind, message = raised(t.numpy)
     return Observation(kind == "RuntimeError" and "requires grad" in message,
