@@ -142,3 +142,16 @@ def test_rules_read_each_machines_newest_run_of_their_own_tip():
                         when="2026-11-02T00:00:00+00:00")
     evidence = verdicts.evaluate(verdicts.get("save_load.state_dict_faster_smaller"), (older, newer))
     assert any("save_load.same_file_size" in line for line in evidence.contradictions)
+
+
+def test_a_quick_run_says_nothing_about_big_models():
+    """The quick profile stops at 8 MiB, where the whole model's fixed pickling cost still
+    shows: its numbers neither confirm nor contradict "big models save as fast"."""
+    def save(variant, median):
+        return testing.bench("save_load", variant, median, nbytes=8 << 20, op="save", target="file",
+                             stage="written", format="full" if variant == "save_full" else "state_dict",
+                             model="mlp", model_size=8 << 20, param_bytes=8 << 20, file_bytes=8 << 20, iqr_s=0)
+
+    quick = testing.run([save("save_full", 0.02), save("save_state_dict", 0.01)], profile="quick")
+    evidence = verdicts.evaluate(verdicts.get("save_load.full_model_slow"), (quick,))
+    assert not evidence.contradictions and not evidence.rules
