@@ -16,6 +16,7 @@ from __future__ import annotations
 from mkdocs.utils import get_relative_url
 
 from tipsbench import verdicts
+from tipsbench.render.common import versions
 from tipsbench.render.html import Markup, cell, code_spans, join, table, tag
 from tipsbench.render.labels import define
 from tipsbench.render.registry import Arg, PageContext, renderer
@@ -77,8 +78,6 @@ def _verdict_span(tip: verdicts.Tip, locale: str, contradicted: bool) -> Markup:
 
 
 def _evidence_lines(ctx: PageContext, evidence: verdicts.Evidence) -> list[Markup]:
-    from tipsbench.render.common import versions
-
     lines = []
     statuses = [status for _, status in evidence.claims]
     held = statuses.count("holds")
