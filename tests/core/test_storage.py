@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import threading
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -156,3 +157,19 @@ class TestRoomChecks:
         room, why = filecache.disk_room(tmp_path, 600 * MiB)
         assert not room
         assert why == f"needs 600 MiB of disk plus 1024 MiB headroom in {tmp_path}, only 1500 MiB free"
+
+
+class TestCompactAndName:
+    def test_compact_drops_samples_and_host(self):
+        """Shipped files keep statistics but not raw samples or the host name."""
+        raw = {"machine_info": {"node": "my-laptop", "tipsbench": {"format": 1}},
+               "benchmarks": [{"name": "x", "stats": {"median": 1.0, "data": [1.0] * 1000}}]}
+        out = storage.compact(raw)
+        assert "node" not in out["machine_info"]
+        assert out["benchmarks"][0]["stats"] == {"median": 1.0}
+        assert raw["benchmarks"][0]["stats"]["data"]  # the input is not modified
+
+    def test_file_name_has_machine_and_utc_time(self):
+        """Run files are named machine key + UTC time."""
+        when = datetime(2026, 11, 29, 16, 5, 7, tzinfo=timezone.utc)
+        assert storage.run_file_name("amd-epyc_2t", when) == "amd-epyc_2t_20261129T160507Z.json"
