@@ -71,6 +71,12 @@ def fresh_env(tmp_path: Path, **extra: str) -> tuple[dict[str, str], Path]:
     return env, tmpdir
 
 
+def default_sigint() -> None:
+    """For the child: Ctrl-C as a terminal delivers it. A test run started in the background
+    (as CI may start it) inherits SIGINT *ignored*, and the child's own SIGINT would vanish."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def leftovers(tmpdir: Path) -> list[str]:
     return sorted(str(p.relative_to(tmpdir)) for p in tmpdir.rglob("*"))
 
@@ -88,7 +94,8 @@ class TestCtrlC:
         env, tmpdir = fresh_env(tmp_path)
         cmd = [sys.executable, "-m", "tipsbench.cli", "run", "--benchmarks", str(fake), "--results-dir", str(out),
                "--", "-q", "--benchmark-max-time=0.005", "--benchmark-min-rounds=3"]
-        done = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+        done = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+                              preexec_fn=default_sigint)
         said = done.stdout[-3000:] + done.stderr[-3000:]
 
         assert done.returncode == pytest.ExitCode.INTERRUPTED, said
@@ -191,7 +198,8 @@ class TestTemporaryFiles:
         env, tmpdir = fresh_env(tmp_path, PYTHONPATH=str(tmp_path), **env_extra)
         cmd = [sys.executable, "-m", "pytest", *self.SELECTION, "-p", "helper_plugin", "-p", "no:cacheprovider",
                "--benchmark-disable", "-q", "-rs", *extra]
-        done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+                              preexec_fn=default_sigint)
         return done, tmpdir
 
     def test_plain_and_interrupted_runs_leave_nothing(self, tmp_path):
