@@ -35,6 +35,14 @@ def main(argv: list[str] | None = None) -> int:
     doctor = commands.add_parser("doctor", help="what torch sees: devices, CUDA settings, pinned memory")
     doctor.add_argument("rest", nargs=argparse.REMAINDER)
 
+    claims_cmd = commands.add_parser("claims", help="run every checked claim on the installed torch")
+    claims_cmd.add_argument("--json", metavar="FILE", default=None,
+                            help="also write the outcomes to FILE (a claims file, as results/claims/ holds)")
+
+    timeline = commands.add_parser("timeline", help="run the claims on several torch releases (uv environments)",
+                                   add_help=False)
+    timeline.add_argument("rest", nargs=argparse.REMAINDER)
+
     args = parser.parse_args(argv)
     if args.command == "run":
         try:
@@ -44,6 +52,12 @@ def main(argv: list[str] | None = None) -> int:
             return 130
     if args.command == "report":
         return report_files(args.files)
+    if args.command == "claims":
+        return run_claims(args.json)
+    if args.command == "timeline":
+        from tipsbench import releases
+
+        return releases.main(args.rest)
     from tipsbench import doctor as doctor_module
 
     return doctor_module.main(args.rest)
@@ -148,6 +162,33 @@ def _signals_interrupt(stopped_by: list[str], *signums: signal.Signals):
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+
+
+CLAIM_MARKS = {"holds": "✓", "fails": "✗", "not-checkable": "–", "unavailable": "·", "error": "!"}
+
+
+def run_claims(json_path: str | None) -> int:
+    """Every claim on this torch, one line each; exit 1 if a check broke (our bug)."""
+    from tipsbench.claims import files
+    from tipsbench.schema import printable
+
+    import warnings
+
+    with warnings.catch_warnings():  # what the checks provoke is theirs to catch and show
+        warnings.simplefilter("ignore")
+        data = files.observe_all()
+    print(f"torch {data['torch']} ({data['build']}) · numpy {data['numpy']} · python {data['python']}")
+    width = max(len(c["id"]) for c in data["claims"])
+    for entry in data["claims"]:
+        first = printable(entry["shown"][0]) if entry["shown"] else ""
+        print(f"{CLAIM_MARKS[entry['outcome']]} {entry['id']:<{width}}  {entry['outcome']:<13}  {first[:80]}")
+    counts: dict[str, int] = {}
+    for entry in data["claims"]:
+        counts[entry["outcome"]] = counts.get(entry["outcome"], 0) + 1
+    print(", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items())) + f" in {data['seconds']} s")
+    if json_path:
+        print(f"tipsbench: wrote {files.write(Path(json_path), data)}")
+    return 1 if counts.get("error") else 0
 
 
 def report_files(files: list[str]) -> int:

@@ -157,6 +157,11 @@ def machine_key(cpu: str, logical_cpus: int, accels: list[dict]) -> str:
     return "_".join(parts)
 
 
+def collect_key(torch_module) -> str:
+    """This machine's key, as a results file names it."""
+    return machine_key(cpu_model(), os.cpu_count() or 1, accelerators(torch_module))
+
+
 def collect(torch_module, numpy_module) -> dict:
     """Everything tipsbench records about the machine, JSON-ready."""
     caches = cache_sizes()

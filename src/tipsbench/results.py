@@ -190,6 +190,11 @@ def results_dir(configured: str | os.PathLike) -> Path:
 def load_run(path: Path | str) -> Run:
     """Read and validate one results file, or raise ResultsError (one line)."""
     path = Path(path)
+    return parse_run(read_json(path), path)
+
+
+def read_json(path: Path) -> object:
+    """A results or claims file's JSON, bounded and decoded, or ResultsError (one line)."""
     problem = forbidden_problem(path.name)
     if problem:
         raise ResultsError(path, f"the file name {problem}")
@@ -210,7 +215,7 @@ def load_run(path: Path | str) -> Run:
         raise ResultsError(path, "JSON nested too deeply to be a results file") from None
     except ValueError as exc:  # e.g. an integer literal with more digits than Python converts
         raise ResultsError(path, f"not valid JSON ({str(exc).splitlines()[0][:120]})") from None
-    return parse_run(data, path)
+    return data
 
 
 def _read_bounded(path: Path) -> bytes:

@@ -13,6 +13,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
+HOLDS, FAILS, NOT_CHECKABLE, UNAVAILABLE, ERROR = "holds", "fails", "not-checkable", "unavailable", "error"
+# What a check can come to (a page's data-status, a claims file's "outcome"):
+#   not-checkable: this build or machine can't make the check fail (REQUIREMENTS);
+#   unavailable:   the API the claim is about doesn't exist in this release (Unavailable);
+#   error:         the check itself broke, a bug of ours, never a verdict on torch.
+OUTCOMES = (HOLDS, FAILS, NOT_CHECKABLE, UNAVAILABLE, ERROR)
+
+
+class Unavailable(Exception):
+    """Raised by a check whose subject doesn't exist in the installed torch (an older
+    release): the claim is "unavailable" there, which is not the same as failing."""
+
+
 @dataclass(frozen=True)
 class Observation:
     holds: bool
@@ -20,13 +33,52 @@ class Observation:
     # Set when the claim can't be checked on this torch or machine (a REQUIREMENTS key):
     # then `holds` means nothing, and the page says so instead of showing a green box.
     not_checkable: str = ""
+    unavailable: bool = False  # the claim's subject doesn't exist in this release
+    error: bool = False  # the check raised: shown as our bug, not as torch's behaviour
 
     @property
     def status(self) -> str:
-        """holds | fails | not-checkable: what a page and a script read (data-status)."""
+        """One of OUTCOMES: what a page and a script read (data-status)."""
+        if self.error:
+            return ERROR
         if self.not_checkable:
-            return "not-checkable"
-        return "holds" if self.holds else "fails"
+            return NOT_CHECKABLE
+        if self.unavailable:
+            return UNAVAILABLE
+        return HOLDS if self.holds else FAILS
+
+
+def api(path: str):
+    """The object at a dotted path ("torch.accelerator.synchronize"), or Unavailable
+    naming the first part that this release lacks: checks feature-detect through this
+    instead of assuming today's torch."""
+    import importlib
+
+    import torch
+
+    head, *rest = path.split(".")
+    obj = importlib.import_module(head)
+    walked = head
+    for part in rest:
+        walked += "." + part
+        if not hasattr(obj, part):
+            raise Unavailable(f"{walked} does not exist in torch {torch.__version__}")
+        obj = getattr(obj, part)
+    return obj
+
+
+def takes(fn, parameter: str, what: str) -> None:
+    """Unavailable unless `fn` accepts `parameter` (e.g. Tensor.numpy's force=)."""
+    import inspect
+
+    import torch
+
+    try:
+        names = inspect.signature(fn).parameters
+    except (TypeError, ValueError):  # a builtin without a signature: try it, don't guess
+        return
+    if parameter not in names and not any(p.kind is p.VAR_KEYWORD for p in names.values()):
+        raise Unavailable(f"{what} has no {parameter}= argument in torch {torch.__version__}")
 
 
 def _cuda_build() -> bool:
@@ -54,30 +106,61 @@ REQUIREMENTS: dict[str, Requirement] = {
 
 
 @dataclass(frozen=True)
+class Scope:
+    """What a claim describes: torch minor releases from `since` to `until` (inclusive,
+    "" = open) on the given builds (tipsbench.claims.build: "cpu", "cuda-no-gpu"…; empty
+    = every build). Outside it the check still runs, and its outcome is news for the
+    timeline, not a broken claim; inside it a shipped claims file must record "holds"."""
+
+    since: str = ""
+    until: str = ""
+    builds: tuple[str, ...] = ()
+
+    def covers(self, release: str, build: str) -> bool:
+        from tipsbench.claims.build import release_key
+
+        key = release_key(release)
+        if self.since and key < release_key(self.since):
+            return False
+        if self.until and key > release_key(self.until):
+            return False
+        return not self.builds or build in self.builds
+
+
+@dataclass(frozen=True)
 class Claim:
     id: str
     text: dict[str, str]  # locale -> one sentence
     check: Callable[[], Observation] = field(compare=False)
     needs: tuple[str, ...] = ()  # REQUIREMENTS keys without which the check can't fail
+    scope: Scope = Scope()
 
 
 _REGISTRY: dict[str, Claim] = {}
 
 
-def claim(claim_id: str, *, en: str, zh: str, needs: tuple[str, ...] = ()):
+def claim(claim_id: str, *, en: str, zh: str, needs: tuple[str, ...] = (),
+          since: str = "", until: str = "", builds: tuple[str, ...] = ()):
     """Register the decorated zero-argument function as the check of a claim.
 
     `needs` names what the check needs to be able to fail (REQUIREMENTS); where that is
-    missing the claim is "not checkable here", never a green "checked".
+    missing the claim is "not checkable here", never a green "checked". `since`, `until`
+    and `builds` say which releases and builds the claim describes (Scope); its text
+    must say so too.
     """
+    from tipsbench.claims.build import BUILDS
+
     unknown = set(needs) - set(REQUIREMENTS)
     if unknown:
         raise ValueError(f"claim {claim_id!r} needs unknown {sorted(unknown)}; known: {sorted(REQUIREMENTS)}")
+    if set(builds) - set(BUILDS):
+        raise ValueError(f"claim {claim_id!r}: unknown builds {sorted(set(builds) - set(BUILDS))}; known: {BUILDS}")
+    scope = Scope(since, until, tuple(builds))
 
     def register(check: Callable[[], Observation]) -> Callable[[], Observation]:
         if claim_id in _REGISTRY:
             raise ValueError(f"claim {claim_id!r} is registered twice")
-        _REGISTRY[claim_id] = Claim(claim_id, {"en": en, "zh": zh}, check, tuple(needs))
+        _REGISTRY[claim_id] = Claim(claim_id, {"en": en, "zh": zh}, check, tuple(needs), scope)
         return check
 
     return register
@@ -103,7 +186,8 @@ _OBSERVED: dict[str, Observation] = {}
 
 def observe(claim_id: str) -> Observation:
     """The claim's check, run once per process: both page languages and every test that
-    reads an outcome share one run. A check that raises is a failed claim, shown as such."""
+    reads an outcome share one run. A check that raises Unavailable is "unavailable"; one
+    that raises anything else is an "error" (our bug), shown with the exception."""
     if claim_id not in _OBSERVED:
         claim_ = get(claim_id)
         missing = next((need for need in claim_.needs if not REQUIREMENTS[need].present()), "")
@@ -112,6 +196,8 @@ def observe(claim_id: str) -> Observation:
             return _OBSERVED[claim_id]
         try:
             _OBSERVED[claim_id] = claim_.check()
+        except Unavailable as exc:
+            _OBSERVED[claim_id] = Observation(False, str(exc), unavailable=True)
         except Exception as exc:
-            _OBSERVED[claim_id] = Observation(False, f"{type(exc).__name__}: {exc}")
+            _OBSERVED[claim_id] = Observation(False, f"{type(exc).__name__}: {exc}", error=True)
     return _OBSERVED[claim_id]

@@ -22,7 +22,7 @@ from pathlib import Path
 import torch
 
 from tipsbench.cases import MiB
-from tipsbench.claims import Observation, claim
+from tipsbench.claims import Observation, api, claim
 from tipsbench.claims.checks import run_child
 from tipsbench.families.save_load import checkpoints, models
 
@@ -43,6 +43,7 @@ def _message_lines(exc: BaseException, keep: tuple[str, ...] = ()) -> str:
 
 @claim(
     "save_load.full_model_default_load_fails",
+    since="2.6",
     en="Since PyTorch 2.6, `torch.load(path)` with default arguments refuses a file written by `torch.save(model)`: the seed's one-line load fails.",
     zh="自 PyTorch 2.6 起，用默认参数调用 `torch.load(path)` 加载 `torch.save(model)` 保存的文件会直接报错：原文那行加载代码已无法运行。",
 )
@@ -64,6 +65,8 @@ def full_model_default_load_fails() -> Observation:
     zh="同一个文件在传入 `weights_only=False` 时可以加载（这会执行 pickle，只能用于可信文件）；也可以保持 `weights_only=True`，在 `torch.serialization.safe_globals([...])` 中列出文件引用的每个类后加载。",
 )
 def full_model_opt_in() -> Observation:
+    api("torch.serialization.safe_globals")  # both arrived in torch 2.5
+    api("torch.serialization.get_unsafe_globals_in_checkpoint")
     model = models.build("mlp", 64 * 1024)
     x = models.example_input("mlp", model)
     with tempfile.TemporaryDirectory(prefix="tipsbench-claim-") as tmp:

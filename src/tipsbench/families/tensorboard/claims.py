@@ -53,7 +53,8 @@ def default_log_dir() -> Observation:
     held = (re.fullmatch(stamp, dirs[0]) is not None
             and re.fullmatch(stamp + re.escape("-LR_0.1_BATCH_16"), dirs[1]) is not None
             and dirs[2] == "runs/experiment")
-    return Observation(held, "\n".join(dirs))
+    # The host name is the reader's business, not the page's: shown as the placeholder.
+    return Observation(held, "\n".join(d.replace(socket.gethostname(), "<hostname>") for d in dirs))
 
 
 # How long we give the writer thread to put a queued event into the file. It writes each

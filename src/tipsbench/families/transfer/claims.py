@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import os
 
-from tipsbench.claims import Observation, claim
+from tipsbench.claims import Observation, api, claim
 from tipsbench.claims.checks import child_json
 
 PIN_ERROR = "Cannot access accelerator device when none is available"
@@ -38,14 +38,18 @@ out["pin_error"] = error_of(lambda: torch.ones(4).pin_memory())
 out["cuda_error"] = error_of(lambda: torch.ones(4).cuda())
 
 def loader_warnings(**kwargs):
+    # (warnings, whether the batch came back pinned, the error if the loader raised)
     ds = TensorDataset(torch.ones(4, 2))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        batch = next(iter(DataLoader(ds, batch_size=2, **kwargs)))
-    return [str(w.message) for w in caught], bool(batch[0].is_pinned())
+        try:
+            batch = next(iter(DataLoader(ds, batch_size=2, **kwargs)))
+        except Exception as exc:  # older releases raise where newer ones warn
+            return [str(w.message) for w in caught], None, f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
+    return [str(w.message) for w in caught], bool(batch[0].is_pinned()), None
 
-out["loader_warnings"], out["loader_pinned"] = loader_warnings(pin_memory=True)
-out["device_warnings"], _ = loader_warnings(pin_memory=True, pin_memory_device="cuda")
+out["loader_warnings"], out["loader_pinned"], out["loader_error"] = loader_warnings(pin_memory=True)
+out["device_warnings"], _, out["device_error"] = loader_warnings(pin_memory=True, pin_memory_device="cuda")
 print(json.dumps(out))
 """
 
@@ -110,7 +114,8 @@ def cuda_without_device_raises() -> Observation:
 def dataloader_pin_without_accelerator() -> Observation:
     p = probe()
     warned = [w for w in p["loader_warnings"] if "pin_memory" in w]
-    shown = "\n".join(warned) + f"\nbatch.is_pinned() -> {p['loader_pinned']}"
+    shown = "\n".join(warned + ([p["loader_error"]] if p["loader_error"] else []))
+    shown += f"\nbatch.is_pinned() -> {p['loader_pinned']}"
     return Observation(bool(warned) and p["loader_pinned"] is False and not p["mps_available"], shown)
 
 
@@ -120,8 +125,10 @@ def dataloader_pin_without_accelerator() -> Observation:
     zh="`DataLoader` 的 `pin_memory_device` 参数已弃用：传入它只会得到一条警告，实际使用的是当前加速器。",
 )
 def pin_memory_device_deprecated() -> Observation:
-    warned = [w for w in probe()["device_warnings"] if "pin_memory_device is deprecated" in w]
-    return Observation(bool(warned), "\n".join(warned) or "(no deprecation warning)")
+    p = probe()
+    warned = [w for w in p["device_warnings"] if "pin_memory_device is deprecated" in w]
+    return Observation(bool(warned) and not p["device_error"],
+                       "\n".join(warned + ([p["device_error"]] if p["device_error"] else [])) or "(no deprecation warning)")
 
 
 @claim(
@@ -132,10 +139,13 @@ def pin_memory_device_deprecated() -> Observation:
 def accelerator_api() -> Observation:
     import torch
 
-    accel = getattr(torch, "accelerator", None)
     names = ("is_available", "current_accelerator", "device_count", "synchronize")
-    present = [n for n in names if accel is not None and callable(getattr(accel, n, None))]
-    current = accel.current_accelerator() if len(present) == len(names) else None
+    accel = api("torch.accelerator")  # arrived in torch 2.6: unavailable before
+    present = [n for n in names if callable(getattr(accel, n, None))]
+    try:
+        current = f"{accel.current_accelerator()}" if len(present) == len(names) else "(not called)"
+    except RuntimeError as exc:  # 2.6 raises when there is none; later releases return None
+        current = f"RuntimeError: {exc}"
     shown = "\n".join(f"torch.accelerator.{n}" for n in present) + f"\ncurrent_accelerator() -> {current}"
     return Observation(len(present) == len(names), shown)
 
