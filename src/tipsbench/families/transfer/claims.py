@@ -114,8 +114,8 @@ def cuda_without_device_raises() -> Observation:
 def dataloader_pin_without_accelerator() -> Observation:
     p = probe()
     warned = [w for w in p["loader_warnings"] if "pin_memory" in w]
-    shown = "\n".join(warned + ([p["loader_error"]] if p["loader_error"] else []))
-    shown += f"\nbatch.is_pinned() -> {p['loader_pinned']}"
+    shown = "\n".join((warned or ["(no warning)"]) + ([p["loader_error"]] if p["loader_error"] else [])
+                      + [f"batch.is_pinned() -> {p['loader_pinned']}"])
     return Observation(bool(warned) and p["loader_pinned"] is False and not p["mps_available"], shown)
 
 
