@@ -18,6 +18,11 @@ BENCHMARKS_DIR = Path("benchmarks")
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["timeline"]:  # its own options, which a REMAINDER argument can't start with
+        from tipsbench import releases
+
+        return releases.main(argv[1:])
     parser = argparse.ArgumentParser(prog="tipsbench", description="PyTorch tips, measured.")
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -39,9 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     claims_cmd.add_argument("--json", metavar="FILE", default=None,
                             help="also write the outcomes to FILE (a claims file, as results/claims/ holds)")
 
-    timeline = commands.add_parser("timeline", help="run the claims on several torch releases (uv environments)",
-                                   add_help=False)
-    timeline.add_argument("rest", nargs=argparse.REMAINDER)
+    commands.add_parser("timeline", help="run the claims on several torch releases (uv environments); "
+                                         "see tipsbench timeline --help")
 
     args = parser.parse_args(argv)
     if args.command == "run":
@@ -54,10 +58,6 @@ def main(argv: list[str] | None = None) -> int:
         return report_files(args.files)
     if args.command == "claims":
         return run_claims(args.json)
-    if args.command == "timeline":
-        from tipsbench import releases
-
-        return releases.main(args.rest)
     from tipsbench import doctor as doctor_module
 
     return doctor_module.main(args.rest)
