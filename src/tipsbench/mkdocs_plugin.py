@@ -8,6 +8,7 @@ every good file still renders, so ``mkdocs serve`` shows what is valid while
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from mkdocs.config import base
@@ -15,6 +16,8 @@ from mkdocs.config import config_options as c
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 
 from tipsbench import translations
+from tipsbench.claims import files as claims_files
+from tipsbench.claims.timeline import Timeline
 from tipsbench.render.registry import PageContext, render_markers
 from tipsbench.results import Run, load_dir, results_dir
 
@@ -34,20 +37,40 @@ def page_titles(docs: Path) -> dict[str, dict[str, str]]:
     return found
 
 
+CLAIM_MARKER = re.compile(r"<!--\s*tipsbench:claim\s+id=(\S+)\s*-->")
+
+
+def claim_pages(docs: Path) -> dict[str, str]:
+    """{claim id: the stem of the English page whose claim box shows it}, for links."""
+    found: dict[str, str] = {}
+    for path in sorted(docs.glob("*.md")):
+        if "." in path.stem:  # a translation: the English twin has the same markers
+            continue
+        for claim_id in CLAIM_MARKER.findall(path.read_text(encoding="utf-8")):
+            found.setdefault(claim_id, path.stem)
+    return found
+
+
 class TipsbenchConfig(base.Config):
     results_dir = c.Type(str, default="results")
+    # The claims files `tipsbench timeline` writes: the timeline every claim box shows.
+    claims_dir = c.Type(str, default="results/claims")
 
 
 class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
     def __init__(self) -> None:
         self.runs: tuple[Run, ...] = ()
         self.titles: dict[str, dict[str, str]] = {}
+        self.timeline = Timeline(())
+        self.claim_pages: dict[str, str] = {}
         self.directory: Path | None = None
         self._warned: set[str] = set()
 
     def on_config(self, config):
         self.titles = page_titles(Path(config.docs_dir))
+        self.claim_pages = claim_pages(Path(config.docs_dir))
         base_dir = Path(config.config_file_path or ".").resolve().parent
+        self.timeline = self._load_timeline(base_dir / self.config.claims_dir)
         directory = results_dir(self.config.results_dir)
         self.directory = directory if directory.is_absolute() else base_dir / directory
         if not self.directory.is_dir():
@@ -59,6 +82,15 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
             self._warn(f"skipped bad results file {error}")
         self.runs = tuple(runs)
         return config
+
+    def _load_timeline(self, directory: Path) -> Timeline:
+        if not directory.is_dir():
+            self._warn(f"claims directory {directory} does not exist; claim boxes show no timeline")
+            return Timeline(())
+        found, errors = claims_files.load_dir(directory)
+        for error in errors:
+            self._warn(f"skipped bad claims file {error}")
+        return Timeline(found)
 
     def on_serve(self, server, config, builder):
         if self.directory and self.directory.is_dir():
@@ -72,7 +104,7 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
             if lag:
                 self._warn(f"translation out of date: {lag}")
         ctx = PageContext(locale=locale, page=page.file.src_uri, runs=self.runs, warn=self._warn, url=page.url,
-                          titles=self.titles.get(locale, {}))
+                          titles=self.titles.get(locale, {}), timeline=self.timeline, claim_pages=self.claim_pages)
         return render_markers(markdown, ctx)
 
     def on_page_content(self, html, page, config, files):

@@ -38,3 +38,28 @@ def run(benchmarks: list[dict], *, path: str = "results/test-cpu_2t_20261129T000
         when: str = "2026-11-29T00:00:00+00:00", **machine: object) -> Run:
     """Parse such a file through the real loader."""
     return parse_run(data(benchmarks, when=when, **machine), path)
+
+
+def claims_data(torch: str, outcomes: dict[str, str], *, build: str = "cuda-no-gpu",
+                shown: dict[str, list[str]] | None = None) -> dict:
+    """A claims file as a dict (what `tipsbench claims --json` writes)."""
+    from tipsbench.claims.build import release_of
+    from tipsbench.claims.files import FORMAT as CLAIMS_FORMAT
+    from tipsbench.claims.files import FORMAT_KEY
+
+    shown = shown or {}
+    return {FORMAT_KEY: CLAIMS_FORMAT, "torch": torch, "release": release_of(torch), "build": build,
+            "numpy": "2.4.6", "python": "3.11.7", "machine": "test-cpu_2t", "platform": "Linux-test",
+            "date": "2026-11-30T00:00:00Z", "seconds": 1.0,
+            "claims": [{"id": cid, "outcome": outcome, "shown": shown.get(cid, [f"{cid} on {torch}"])}
+                       for cid, outcome in outcomes.items()]}
+
+
+def claims_file(directory, torch: str, outcomes: dict[str, str], **options):
+    """Write such a file into `directory` and read it back through the real loader."""
+    from pathlib import Path
+
+    from tipsbench.claims import files
+
+    path = files.write(Path(directory) / files.file_name(torch), claims_data(torch, outcomes, **options))
+    return files.load(path)

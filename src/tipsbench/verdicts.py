@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from tipsbench import claims
+from tipsbench.claims.timeline import Judgement, Span, Timeline, evidence_outcome, judge, span
 from tipsbench.results import Record, Run, newest_per_machine
 
 HOLDS, PARTLY, ONLY_IF, OUTDATED, DOES_NOT_HOLD = "holds", "partly-holds", "holds-only-if", "outdated", "does-not-hold"
@@ -93,23 +94,53 @@ def get(tip_id: str) -> Tip:
 
 @dataclass(frozen=True)
 class Evidence:
-    """A tip's evidence as this build sees it: each claim's status, each rule per machine."""
+    """A tip's evidence as this build sees it: each claim's live outcome judged against
+    the shipped timeline, each rule per machine, and where the claims held per release."""
 
     tip: Tip
-    claims: tuple[tuple[str, str], ...]  # (claim id, holds | fails | not-checkable)
+    claims: tuple[tuple[str, Judgement], ...]
     rules: tuple[tuple[Rule, str, RuleResult], ...]  # (rule, results file name, result)
+    releases: Span | None = None  # where all its claims held, over the shipped releases
+
+    @property
+    def statuses(self) -> list[str]:
+        return [j.outcome for _, j in self.claims]
 
     @property
     def contradictions(self) -> list[str]:
-        """One line per piece of evidence that goes against the registered verdict."""
-        found = [f"claim {cid} {status}" for cid, status in self.claims if status == "fails"]
+        """One line per piece of evidence that goes against the registered verdict: a
+        claim that fails where the timeline expects it to hold (or whose check broke),
+        a rule that doesn't hold on some machine's run. A claim the timeline records as
+        failing on this release (an older torch) is not news: `outside` lists it."""
+        found = [f"claim {cid} {j.outcome}" + (f" ({j.problem})" if j.problem else "")
+                 for cid, j in self.claims if j.outcome in (claims.FAILS, claims.ERROR) and j.surprising]
         found += [f"rule {rule.id} does not hold in {name}: {result.detail}"
                   for rule, name, result in self.rules if result.holds is False]
         return found
 
+    @property
+    def outside(self) -> list[str]:
+        """Claims that don't hold on this torch, as the timeline expects: the verdict
+        describes other releases (its span says which)."""
+        return [cid for cid, j in self.claims
+                if j.outcome in (claims.FAILS, claims.UNAVAILABLE) and not j.surprising]
 
-def evaluate(tip: Tip, runs: Iterable[Run]) -> Evidence:
-    statuses = tuple((cid, claims.observe(cid).status) for cid in tip.claims)
+
+def release_span(tip: Tip, timeline: Timeline) -> Span | None:
+    """Over the shipped releases, where every claim of the tip held (None: no claims)."""
+    if not tip.claims:
+        return None
+    points = []
+    for file in timeline.series():
+        outcome = evidence_outcome(tip.claims, file)
+        if outcome is not None:
+            points.append((file.release, outcome == claims.HOLDS))
+    return span(points) if points else None
+
+
+def evaluate(tip: Tip, runs: Iterable[Run], timeline: Timeline | None = None) -> Evidence:
+    timeline = timeline or Timeline(())
+    statuses = tuple((cid, judge(claims.get(cid), timeline)) for cid in tip.claims)
     results = []
     runs = tuple(runs)
     for rule in tip.rules:
@@ -117,7 +148,7 @@ def evaluate(tip: Tip, runs: Iterable[Run]) -> Evidence:
             result = rule.evaluate(run)
             if result.holds is not None:
                 results.append((rule, run.file_name, result))
-    return Evidence(tip, statuses, tuple(results))
+    return Evidence(tip, statuses, tuple(results), release_span(tip, timeline))
 
 
 # --- comparing two measurements ---------------------------------------------------------

@@ -69,13 +69,20 @@ class Timeline:
 
     def expectation(self, claim: claims.Claim, release: str, build: str) -> Expectation:
         """What the torch that runs now should show for `claim`: the shipped file of the
-        same release and build; else the nearest older release of that build (a release
-        newer than any shipped one is expected to behave like the newest); else the
-        claim's own scope (in scope: holds)."""
-        same_build = [f for f in self.series(build) if claim.id in f.claims]
+        same release and build; else (for a claim not tied to builds) another build of
+        that release; else the nearest older release of that build (a release newer than
+        any shipped one is expected to behave like the newest); else the claim's own
+        scope (in scope: holds)."""
+        having = [f for f in self.files if claim.id in f.claims]
+        exact = [f for f in having if f.release == release and f.build == build]
+        # A claim that doesn't single out builds behaves alike on all of them: another
+        # build of the same release knows more than the same build of another release.
+        same_release = [] if claim.scope.builds else [f for f in having if f.release == release]
+        same_build = [f for f in having if f.build == build]
         older = [f for f in same_build if release_key(f.release) <= release_key(release)]
-        source = older[-1] if older else (same_build[0] if same_build else None)
-        if source is not None:
+        candidates = exact or same_release or older[-1:] or same_build[:1]
+        if candidates:
+            source = candidates[-1]
             return Expectation(source.claims[claim.id].outcome, source.file_name)
         if claim.scope.covers(release, build):
             return Expectation(claims.HOLDS, "its scope")
@@ -134,3 +141,41 @@ def span(points: Sequence[tuple[str, bool]]) -> Span:
             runs.append(start if start == end else f"{start}–{end}")
             start = None
     return Span("list", tuple(runs))
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """The live outcome of a claim on the torch that runs now, against the timeline."""
+
+    outcome: str
+    expected: Expectation
+    release: str
+    build: str
+
+    @property
+    def surprising(self) -> bool:
+        """A broken check, or an outcome the timeline doesn't expect on this release:
+        news the build must not pass over ("changed on torch 2.16")."""
+        if self.outcome == claims.ERROR:
+            return True
+        return self.expected.outcome is not None and self.outcome != self.expected.outcome
+
+    @property
+    def problem(self) -> str:
+        """One line for a warning, or "" when nothing is surprising."""
+        if self.outcome == claims.ERROR:
+            return "the check itself broke (a bug in tipsbench)"
+        if not self.surprising:
+            return ""
+        return (f"changed on torch {self.release} ({self.build}): {self.outcome}, where {self.expected.source} "
+                f"expects {self.expected.outcome}")
+
+
+def judge(claim: claims.Claim, timeline: Timeline, release: str | None = None, build: str | None = None) -> Judgement:
+    """The claim's live outcome on the installed torch (or the given release and build,
+    for tests), with what the shipped timeline expects there."""
+    from tipsbench.claims.build import installed_build, installed_release
+
+    release = release or installed_release()
+    build = build or installed_build()
+    return Judgement(claims.observe(claim.id).status, timeline.expectation(claim, release, build), release, build)

@@ -1,4 +1,4 @@
-"""Renderers every page can use (checked claims, the runs behind the numbers, the
+"""Renderers every page can use (the runs behind the numbers, the
 machines' ceilings, the versions a page was checked on) and the pieces family views
 share: the provenance line under each table, the empty notice, results notes."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy
 import torch
 
-from tipsbench import claims, families, fmt
+from tipsbench import families, fmt
 from tipsbench.cases import cache_level_of
 from tipsbench.render.html import Markup, code_spans, join, table, tag
 from tipsbench.render.labels import common, define
@@ -37,28 +37,6 @@ def ceiling_name(name: str, locale: str) -> str:
             suffix = name[len(known):].lstrip("_")
             return ceiling_labels.plain(known, locale) + (f" ({suffix})" if suffix else "")
     return name
-
-
-def claim_ids() -> list[str]:
-    return sorted(claims.all_claims())
-
-
-@renderer("claim", id=Arg(required=True, choices=claim_ids))
-def claim_box(ctx: PageContext, args: dict[str, str]) -> Markup:
-    claim = claims.get(args["id"])
-    seen = claims.observe(claim.id)
-    if seen.status == "holds":
-        status, css = "✓ " + common.plain("checked_on", ctx.locale, versions=versions()), "tb-claim-ok"
-        detail = tag("pre", tag("code", seen.shown), class_="tb-observed") if seen.shown else Markup()
-    elif seen.status == "not-checkable":
-        status, css = "– " + common.plain("not_checkable", ctx.locale, versions=versions()), "tb-claim-not-checkable"
-        detail = tag("p", code_spans(claims.REQUIREMENTS[seen.not_checkable].why[ctx.locale]), class_="tb-why")
-    else:
-        ctx.warn(f"{ctx.page}: claim {claim.id} did not hold on {versions()}: {seen.shown}")
-        status, css = "✗ " + common.plain("claim_failed", ctx.locale, versions=versions()), "tb-claim-failed"
-        detail = tag("pre", tag("code", seen.shown), class_="tb-observed") if seen.shown else Markup()
-    sentence = tag("p", tag("span", status, class_="tb-claim-status") + " " + code_spans(claim.text[ctx.locale]))
-    return tag("div", sentence + detail, class_=f"tb-claim {css}", data_claim=claim.id, data_status=seen.status)
 
 
 def machine_parts(ctx: PageContext, run: Run) -> Markup:

@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from tipsbench.claims.timeline import Timeline
 from tipsbench.render.html import Markup, tag
 from tipsbench.render.labels import common
 from tipsbench.results import Run
@@ -53,6 +54,8 @@ class PageContext:
     warn: Callable[[str], None]
     url: str = ""  # the page's URL in the site ("zh/numpy/"), for links between pages
     titles: Mapping[str, str] = field(default_factory=dict)  # page stem -> its title in this locale
+    timeline: Timeline = field(default_factory=lambda: Timeline(()))  # the shipped claims files
+    claim_pages: Mapping[str, str] = field(default_factory=dict)  # claim id -> the page stem showing it
 
 
 Renderer = Callable[[PageContext, dict[str, str]], Markup]
@@ -98,6 +101,7 @@ def renderer(kind: str, **args: Arg) -> Callable[[Renderer], Renderer]:
 def renderers() -> dict[str, Spec]:
     """Every marker kind: the shared ones and each family's (its ``views`` module)."""
     from tipsbench import families
+    from tipsbench.render import claims as _claims  # noqa: F401 - registers on import
     from tipsbench.render import common as _shared  # noqa: F401 - registers on import
     from tipsbench.render import verdicts as _verdicts  # noqa: F401 - registers on import
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from mkdocs.utils import get_relative_url
 
 from tipsbench import verdicts
+from tipsbench.render.claims import span_words
 from tipsbench.render.common import versions
 from tipsbench.render.html import Markup, cell, code_spans, join, table, tag
 from tipsbench.render.labels import define
@@ -36,6 +37,10 @@ text = define("verdict", {
     "evidence_not_checkable": {"en": "{n} of its claims can't be checked on this build", "zh": "{n} 条说法在当前构建上无法检查"},
     "evidence_rule": {"en": "Measured: {rule} Holds in {files}.", "zh": "实测：{rule}在 {files} 中成立。"},
     "evidence_no_runs": {"en": "Measured: {rule} No run has the numbers yet.", "zh": "实测：{rule}目前还没有含这些数据的运行结果。"},
+    "evidence_outside": {"en": "{n} of its claims don't hold on {versions}, as the timeline records for this release",
+                         "zh": "其中 {n} 条说法在 {versions} 上不成立，与时间线对这个版本的记录一致"},
+    "evidence_releases": {"en": "Across torch releases its claims: {span}", "zh": "在各 torch 版本上，它所依据的说法：{span}"},
+    "head_releases": {"en": "Its claims across releases", "zh": "所依据的说法在各版本上"},
     "contradicted": {"en": "The evidence contradicts this verdict on this build:",
                      "zh": "在本次构建中，证据与这个结论相矛盾："},
     "contradicted_short": {"en": "contradicted by the evidence", "zh": "与证据矛盾"},
@@ -64,7 +69,7 @@ def _statement(tip: verdicts.Tip, locale: str) -> Markup:
 
 
 def _check(ctx: PageContext, tip: verdicts.Tip) -> verdicts.Evidence:
-    evidence = verdicts.evaluate(tip, ctx.runs)
+    evidence = verdicts.evaluate(tip, ctx.runs, ctx.timeline)
     for problem in evidence.contradictions:
         ctx.warn(f"{ctx.page}: tip {tip.id} ({tip.verdict}) is contradicted by its evidence: {problem}")
     return evidence
@@ -79,13 +84,17 @@ def _verdict_span(tip: verdicts.Tip, locale: str, contradicted: bool) -> Markup:
 
 def _evidence_lines(ctx: PageContext, evidence: verdicts.Evidence) -> list[Markup]:
     lines = []
-    statuses = [status for _, status in evidence.claims]
+    statuses = evidence.statuses
     held = statuses.count("holds")
     if held:
         key = "evidence_claim" if held == 1 and len(statuses) == 1 else "evidence_claims"
         lines.append(text.text(key, ctx.locale, n=held, versions=versions()))
     if statuses.count("not-checkable"):
         lines.append(text.text("evidence_not_checkable", ctx.locale, n=statuses.count("not-checkable")))
+    if evidence.outside:
+        lines.append(text.text("evidence_outside", ctx.locale, n=len(evidence.outside), versions=versions()))
+    if evidence.releases is not None:
+        lines.append(text.text("evidence_releases", ctx.locale, span=span_words(evidence.releases, ctx.locale)))
     for rule in evidence.tip.rules:
         files = sorted({name for r, name, result in evidence.rules if r is rule and result.holds})
         key = "evidence_rule" if files else "evidence_no_runs"
@@ -111,9 +120,12 @@ def verdict(ctx: PageContext, args: dict[str, str]) -> Markup:
                data_tip=tip.id, data_verdict=tip.verdict)
 
 
-def _row_cells(ctx: PageContext, tip: verdicts.Tip) -> Markup:
-    contradicted = bool(_check(ctx, tip).contradictions)
-    return cell(_verdict_span(tip, ctx.locale, contradicted), class_="tb-verdict-cell")
+def _row_cells(ctx: PageContext, tip: verdicts.Tip) -> list[Markup]:
+    """The verdict cell and the releases cell of a table row."""
+    evidence = _check(ctx, tip)
+    releases = span_words(evidence.releases, ctx.locale) if evidence.releases else "—"
+    return [cell(_verdict_span(tip, ctx.locale, bool(evidence.contradictions)), class_="tb-verdict-cell"),
+            cell(tag("span", releases, data_tip=tip.id), class_="tb-releases-cell")]
 
 
 @renderer("verdicts", page=Arg(required=True, choices=lambda: {t.page.split("#")[0] for t in verdicts.all_tips().values()}))
@@ -122,8 +134,8 @@ def page_verdicts(ctx: PageContext, args: dict[str, str]) -> Markup:
     rows = []
     for tip in verdicts.tips_for_page(args["page"]):
         link = tag("a", code_spans(tip.name(ctx.locale)), href=_href(ctx, tip.page))
-        rows.append([link, _row_cells(ctx, tip)])
-    head = [text.plain("head_tip", ctx.locale), text.plain("head_verdict", ctx.locale)]
+        rows.append([link, *_row_cells(ctx, tip)])
+    head = [text.plain(k, ctx.locale) for k in ("head_tip", "head_verdict", "head_releases")]
     return table(head, rows, wrap=True)
 
 
@@ -135,6 +147,6 @@ def tips_index(ctx: PageContext, args: dict[str, str]) -> Markup:
         seed = code_spans(tip.seed["en"]) if ctx.locale == "en" else tag("span", tip.seed["zh"], lang="zh")
         stem = tip.page.split("#")[0]
         page = tag("a", ctx.titles.get(stem, stem), href=_href(ctx, tip.page))
-        rows.append([str(tip.index), seed, _row_cells(ctx, tip), page])
-    head = [text.plain(k, ctx.locale) for k in ("head_seed", "head_verdict", "head_page")]
+        rows.append([str(tip.index), seed, *_row_cells(ctx, tip), page])
+    head = [text.plain(k, ctx.locale) for k in ("head_seed", "head_verdict", "head_releases", "head_page")]
     return table(["#", *head], rows, wrap=True)

@@ -1,0 +1,186 @@
+"""Checked claims on pages: the live outcome on the build's torch, the claim's timeline
+over the shipped releases, and the page of every outcome that changed.
+
+Markers:
+    <!-- tipsbench:claim id=numpy.from_numpy_shares -->   one claim, live, with its timeline
+    <!-- tipsbench:claim-changes -->                      every change, release by release
+
+A claim box carries ``data-claim`` and ``data-status`` (holds | fails | not-checkable |
+unavailable | error). Its outcome is compared with what the shipped claims files expect
+for this release and build (claims/timeline.py): only an outcome they don't expect, or
+a broken check, is a warning (``--strict`` fails) — a claim that the timeline records
+as changed (an older release, another build) is shown as such, not as a broken site.
+"""
+
+from __future__ import annotations
+
+from mkdocs.utils import get_relative_url
+
+from tipsbench import claims
+from tipsbench.claims import timeline as tl
+from tipsbench.claims.build import BUILD_NAMES
+from tipsbench.claims.files import ClaimsFile, Outcome
+from tipsbench.render.html import Markup, code_spans, join, tag
+from tipsbench.render.common import versions
+from tipsbench.render.labels import common, define
+from tipsbench.render.registry import Arg, PageContext, renderer
+
+MARKS = {claims.HOLDS: "✓", claims.FAILS: "✗", claims.NOT_CHECKABLE: "–", claims.UNAVAILABLE: "·", claims.ERROR: "!"}
+
+text = define("claims", {
+    "unavailable_on": {"en": "Not available in {versions}", "zh": "{versions} 中还没有这个接口"},
+    "fails_as_recorded": {"en": "Does not hold on {versions}, as the timeline records for this release",
+                          "zh": "在 {versions} 上不成立，与时间线对这个版本的记录一致"},
+    "error_on": {"en": "The check broke on {versions} (a bug in tipsbench)",
+                 "zh": "这项检查在 {versions} 上自身出错（tipsbench 的问题）"},
+    "changed": {"en": "Changed on torch {release}: the shipped timeline expects “{expected}” here ({source}).",
+                "zh": "在 torch {release} 上有变化：随站点发布的时间线在这里预期的是“{expected}”（{source}）。"},
+    "timeline": {"en": "Across releases", "zh": "各版本"},
+    "this_build": {"en": "this build", "zh": "本次构建"},
+    "span_all": {"en": "holds on every release checked ({first}–{last})",
+                 "zh": "在检查过的所有版本（{first}–{last}）上都成立"},
+    "span_since": {"en": "holds since {release}", "zh": "自 {release} 起成立"},
+    "span_until": {"en": "holds until {release}", "zh": "到 {release} 为止成立"},
+    "span_none": {"en": "holds on none of the releases checked", "zh": "在检查过的版本上都不成立"},
+    "span_list": {"en": "holds on {releases}", "zh": "在 {releases} 上成立"},
+    "series_note": {"en": "torch from PyPI ({build}), checked by `tipsbench timeline`",
+                    "zh": "PyPI 上的 torch（{build}），由 `tipsbench timeline` 检查"},
+    "outcome_holds": {"en": "holds", "zh": "成立"},
+    "outcome_fails": {"en": "does not hold", "zh": "不成立"},
+    "outcome_not-checkable": {"en": "not checkable", "zh": "无法检查"},
+    "outcome_unavailable": {"en": "not available", "zh": "没有这个接口"},
+    "outcome_error": {"en": "check broke", "zh": "检查出错"},
+    "changes_none": {"en": "No claim changed its outcome between the releases shipped in `results/claims/`.",
+                     "zh": "在 `results/claims/` 中发布的各版本之间，没有哪条说法的结果发生变化。"},
+    "changes_release": {"en": "torch {release}", "zh": "torch {release}"},
+    "changes_count": {"en": "{n} claims changed from {before} to {after}", "zh": "从 {before} 到 {after}，有 {n} 条说法的结果变了"},
+    "changes_before": {"en": "Before", "zh": "之前"},
+    "changes_after": {"en": "After", "zh": "之后"},
+    "changes_page": {"en": "shown on", "zh": "所在页面"},
+    "no_timeline": {"en": "No claims files yet: run `tipsbench timeline` to make `results/claims/`.",
+                    "zh": "还没有说法检查文件：运行 `tipsbench timeline` 生成 `results/claims/`。"},
+})
+
+
+def outcome_word(outcome: str, locale: str) -> str:
+    return text.plain(f"outcome_{outcome}", locale)
+
+
+def span_words(span: tl.Span, locale: str) -> str:
+    if span.kind == "all":
+        return text.plain("span_all", locale, first=span.releases[0], last=span.releases[1])
+    if span.kind in ("since", "until"):
+        return text.plain(f"span_{span.kind}", locale, release=span.releases[0])
+    if span.kind == "list":
+        return text.plain("span_list", locale, releases=", ".join(span.releases))
+    return text.plain("span_none", locale)
+
+
+def _cell(release: str, outcome: str, title: str, live: bool = False) -> Markup:
+    css = f"tb-tl tb-tl-{outcome}" + (" tb-tl-live" if live else "")
+    return tag("span", f"{release} {MARKS[outcome]}", class_=css, title=title, data_release=release,
+               data_outcome=outcome)
+
+
+def _title(file: ClaimsFile | None, outcome: str, locale: str, first_line: str = "") -> str:
+    who = f"torch {file.torch} ({BUILD_NAMES[file.build][locale]})" if file else text.plain("this_build", locale)
+    return f"{who}: {outcome_word(outcome, locale)}" + (f" — {first_line}" if first_line else "")
+
+
+def strip(ctx: PageContext, claim: claims.Claim, judgement: tl.Judgement) -> Markup:
+    """✓/✗/– per shipped release, the live outcome in its own column, and a summary."""
+    series = [f for f in ctx.timeline.series() if claim.id in f.claims]
+    if not series:
+        return Markup()
+    cells, points = [], []
+    live_in_series = judgement.build == ctx.timeline.main_build
+    for file in series:
+        entry = file.claims[claim.id]
+        is_live = live_in_series and file.release == judgement.release
+        outcome = judgement.outcome if is_live else entry.outcome
+        title = _title(file, outcome, ctx.locale, entry.shown[0] if entry.shown and not is_live else "")
+        cells.append(_cell(file.release, outcome, title, live=is_live))
+        if outcome not in (claims.NOT_CHECKABLE, claims.ERROR):
+            points.append((file.release, outcome == claims.HOLDS))
+    if not live_in_series:
+        label = f"{judgement.release} ({text.plain('this_build', ctx.locale)})"
+        cells.append(_cell(label, judgement.outcome, f"{versions()} ({BUILD_NAMES[judgement.build][ctx.locale]})",
+                           live=True))
+    summary = span_words(tl.span(points), ctx.locale) if points else ""
+    note = text.plain("series_note", ctx.locale, build=BUILD_NAMES[series[0].build][ctx.locale])
+    head = tag("span", text.plain("timeline", ctx.locale) + ("：" if ctx.locale == "zh" else ": "), class_="tb-tl-head")
+    tail = tag("span", summary, class_="tb-tl-summary") if summary else Markup()
+    return tag("p", head + join(cells, " ") + " " + tail, class_="tb-timeline", title=note)
+
+
+def claim_ids() -> list[str]:
+    return sorted(claims.all_claims())
+
+
+@renderer("claim", id=Arg(required=True, choices=claim_ids))
+def claim_box(ctx: PageContext, args: dict[str, str]) -> Markup:
+    claim = claims.get(args["id"])
+    seen = claims.observe(claim.id)
+    judgement = tl.judge(claim, ctx.timeline)
+    status = seen.status
+    shown = tag("pre", tag("code", seen.shown), class_="tb-observed") if seen.shown else Markup()
+    if status == claims.HOLDS:
+        line, css, detail = "✓ " + common.plain("checked_on", ctx.locale, versions=versions()), "tb-claim-ok", shown
+    elif status == claims.NOT_CHECKABLE:
+        line, css = "– " + common.plain("not_checkable", ctx.locale, versions=versions()), "tb-claim-not-checkable"
+        detail = tag("p", code_spans(claims.REQUIREMENTS[seen.not_checkable].why[ctx.locale]), class_="tb-why")
+    elif status == claims.UNAVAILABLE:
+        line, css, detail = "· " + text.plain("unavailable_on", ctx.locale, versions=versions()), "tb-claim-not-checkable", shown
+    elif status == claims.ERROR:
+        line, css, detail = "! " + text.plain("error_on", ctx.locale, versions=versions()), "tb-claim-failed", shown
+    elif judgement.surprising:
+        line, css, detail = "✗ " + common.plain("claim_failed", ctx.locale, versions=versions()), "tb-claim-failed", shown
+    else:
+        line, css, detail = "✗ " + text.plain("fails_as_recorded", ctx.locale, versions=versions()), "tb-claim-changed", shown
+    if judgement.surprising:
+        ctx.warn(f"{ctx.page}: claim {claim.id}: {judgement.problem}: {seen.shown.splitlines()[0] if seen.shown else ''}")
+        if judgement.expected.outcome is not None and status != claims.ERROR:
+            detail += tag("p", text.text("changed", ctx.locale, release=judgement.release,
+                                         expected=outcome_word(judgement.expected.outcome, ctx.locale),
+                                         source=tag("code", judgement.expected.source)), class_="tb-why")
+    sentence = tag("p", tag("span", line, class_="tb-claim-status") + " " + code_spans(claim.text[ctx.locale]))
+    return tag("div", sentence + detail + strip(ctx, claim, judgement), class_=f"tb-claim {css}",
+               data_claim=claim.id, data_status=status)
+
+
+def _observed(file: ClaimsFile, entry: Outcome, locale: str) -> Markup:
+    head = tag("p", tag("strong", f"torch {file.torch}") + " " + f"{MARKS[entry.outcome]} {outcome_word(entry.outcome, locale)}")
+    body = tag("pre", tag("code", "\n".join(entry.shown)), class_="tb-observed") if entry.shown else Markup()
+    return head + body
+
+
+@renderer("claim-changes")
+def claim_changes(ctx: PageContext, args: dict[str, str]) -> Markup:
+    """Every claim whose outcome changed between two consecutive shipped releases,
+    grouped by the release it changed in, with both outputs verbatim."""
+    if not ctx.timeline.files:
+        return tag("p", text.text("no_timeline", ctx.locale), class_="tb-empty")
+    found = ctx.timeline.changes()
+    if not found:
+        return tag("p", text.text("changes_none", ctx.locale), class_="tb-empty")
+    sections = []
+    for after, changes in reversed(found):  # newest first: what a reader upgrading wants
+        before = changes[0].before[0]
+        items = []
+        for change in changes:
+            claim = claims.get(change.claim_id)
+            page = ctx.claim_pages.get(change.claim_id)
+            link = Markup()
+            if page:
+                target = ("zh/" if ctx.locale == "zh" else "") + (f"{page}/" if page != "index" else "")
+                href = get_relative_url(target or "./", ctx.url)
+                link = " " + tag("a", f"({text.plain('changes_page', ctx.locale)} {ctx.titles.get(page, page)})", href=href)
+            items.append(tag("div", tag("p", code_spans(claim.text[ctx.locale]) + link)
+                             + tag("div", _observed(*change.before, ctx.locale), class_="tb-change-before")
+                             + tag("div", _observed(*change.after, ctx.locale), class_="tb-change-after"),
+                             class_="tb-change", data_claim=change.claim_id, data_release=after.release))
+        heading = tag("h2", text.plain("changes_release", ctx.locale, release=after.release),
+                      id=f"torch-{after.release.replace('.', '-')}")
+        count = tag("p", text.plain("changes_count", ctx.locale, n=len(changes), before=before.torch, after=after.torch))
+        sections.append(heading + count + join(items))
+    return join(sections)
