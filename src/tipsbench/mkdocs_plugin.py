@@ -55,6 +55,9 @@ class TipsbenchConfig(base.Config):
     results_dir = c.Type(str, default="results")
     # The claims files `tipsbench timeline` writes: the timeline every claim box shows.
     claims_dir = c.Type(str, default="results/claims")
+    # Quick runs on each torch release (`tipsbench timeline --bench`), kept apart from
+    # results/ so they never stand in for a machine's newest run on the tip pages.
+    release_runs_dir = c.Type(str, default="results/timeline")
 
 
 class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
@@ -63,6 +66,7 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
         self.titles: dict[str, dict[str, str]] = {}
         self.timeline = Timeline(())
         self.claim_pages: dict[str, str] = {}
+        self.release_runs: tuple[Run, ...] = ()
         self.directory: Path | None = None
         self._warned: set[str] = set()
 
@@ -71,6 +75,10 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
         self.claim_pages = claim_pages(Path(config.docs_dir))
         base_dir = Path(config.config_file_path or ".").resolve().parent
         self.timeline = self._load_timeline(base_dir / self.config.claims_dir)
+        release_runs, errors = load_dir(base_dir / self.config.release_runs_dir)
+        for error in errors:
+            self._warn(f"skipped bad results file {error}")
+        self.release_runs = tuple(release_runs)
         directory = results_dir(self.config.results_dir)
         self.directory = directory if directory.is_absolute() else base_dir / directory
         if not self.directory.is_dir():
@@ -104,7 +112,8 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
             if lag:
                 self._warn(f"translation out of date: {lag}")
         ctx = PageContext(locale=locale, page=page.file.src_uri, runs=self.runs, warn=self._warn, url=page.url,
-                          titles=self.titles.get(locale, {}), timeline=self.timeline, claim_pages=self.claim_pages)
+                          titles=self.titles.get(locale, {}), timeline=self.timeline, claim_pages=self.claim_pages,
+                          release_runs=self.release_runs)
         return render_markers(markdown, ctx)
 
     def on_page_content(self, html, page, config, files):

@@ -1,4 +1,4 @@
-"""Throughput-vs-size charts as inline SVG.
+"""Charts as inline SVG: throughput vs size, and timings across torch releases.
 
 Inline, so the page's CSS reaches inside: text and axes use ``currentColor`` and
 follow the light/dark palette, and text stays text (``svg.fonttype: none``) so the
@@ -41,56 +41,112 @@ def throughput_chart(series: Sequence[Series], *, title: str, x_label: str, y_la
     silently dropped.
     """
     chart_id = _safe_id(chart_id)
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
     from matplotlib.ticker import FuncFormatter
 
     from tipsbench import fmt
 
-    rc = {"svg.fonttype": "none", "svg.hashsalt": chart_id, "font.size": 10,
-          "text.color": INK, "axes.labelcolor": INK, "axes.edgecolor": INK,
-          "xtick.color": INK, "ytick.color": INK, "font.family": "sans-serif",
-          "text.parse_math": False, "text.usetex": False}
-    with matplotlib.rc_context(rc), warnings.catch_warnings():
+    with _figure(chart_id) as (fig, ax):
+        for index, s in enumerate(series):
+            xs, ys = zip(*sorted(s.points), strict=False) if s.points else ((), ())
+            ax.plot(xs, [y / 1e9 for y in ys], marker="o", markersize=3.5, linewidth=1.6,
+                    color=PALETTE[index % len(PALETTE)], label=_legend_text(s.name))
+        for name, x in marks:
+            ax.axvline(x, color=INK, alpha=0.25, linewidth=0.8, linestyle=":")
+            ax.annotate(_legend_text(name), (x, 1), xycoords=("data", "axes fraction"), xytext=(2, -10),
+                        textcoords="offset points", fontsize=8, alpha=0.7)
+        if ceiling:
+            ax.axhline(ceiling[1] / 1e9, color=INK, alpha=0.6, linewidth=1, linestyle="--",
+                       label=_legend_text(ceiling[0]))
+        ax.set_xscale("log", base=2)
+        ax.set_yscale("log")
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.size(v).replace(" ", "\u00a0")))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        # Log axes label some minor ticks too ("2×10⁰" beside "1"): same plain numbers there.
+        ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.xaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
+        _finish(ax, title, x_label, y_label)
+    return _inline(fig.tb_svg, chart_id, title)
+
+
+@dataclass(frozen=True)
+class ReleaseSeries:
+    name: str
+    points: tuple[tuple[int, float], ...]  # (index of the release on the x axis, seconds)
+
+
+def release_chart(series: Sequence[ReleaseSeries], releases: Sequence[str], *, title: str, x_label: str,
+                  y_label: str, chart_id: str) -> Markup:
+    """Inline SVG: one line per headline figure, its median time (log scale) per torch
+    release; a release a figure wasn't measured on is a gap in its line."""
+    chart_id = _safe_id(chart_id)
+    from matplotlib.ticker import FuncFormatter
+
+    from tipsbench import fmt
+
+    with _figure(chart_id) as (fig, ax):
+        for index, s in enumerate(series):
+            xs, ys = zip(*sorted(s.points), strict=False) if s.points else ((), ())
+            ax.plot(xs, ys, marker="o", markersize=3.5, linewidth=1.6, color=PALETTE[index % len(PALETTE)],
+                    label=_legend_text(s.name))
+        ax.set_yscale("log")
+        ax.set_xticks(range(len(releases)), list(releases))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.duration(v).replace(" ", "\u00a0")))
+        ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
+        _finish(ax, title, x_label, y_label)
+    return _inline(fig.tb_svg, chart_id, title)
+
+
+class _figure:
+    """matplotlib set up for inline, themable SVG; on exit the SVG is in ``fig.tb_svg``."""
+
+    def __init__(self, chart_id: str):
+        self.chart_id = chart_id
+
+    def __enter__(self):
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from matplotlib import pyplot as plt
+
+        rc = {"svg.fonttype": "none", "svg.hashsalt": self.chart_id, "font.size": 10,
+              "text.color": INK, "axes.labelcolor": INK, "axes.edgecolor": INK,
+              "xtick.color": INK, "ytick.color": INK, "font.family": "sans-serif",
+              "text.parse_math": False, "text.usetex": False}
+        self._rc = matplotlib.rc_context(rc)
+        self._rc.__enter__()
+        self._warnings = warnings.catch_warnings()
+        self._warnings.__enter__()
         warnings.simplefilter("ignore")  # "Glyph missing" for Han text: layout only
-        fig, ax = plt.subplots(figsize=(7.5, 4.2))
+        self.fig, self.ax = plt.subplots(figsize=(7.5, 4.2))
+        return self.fig, self.ax
+
+    def __exit__(self, kind, value, traceback):
+        from matplotlib import pyplot as plt
+
         try:
-            for index, s in enumerate(series):
-                xs, ys = zip(*sorted(s.points), strict=False) if s.points else ((), ())
-                ax.plot(xs, [y / 1e9 for y in ys], marker="o", markersize=3.5, linewidth=1.6,
-                        color=PALETTE[index % len(PALETTE)], label=_legend_text(s.name))
-            for name, x in marks:
-                ax.axvline(x, color=INK, alpha=0.25, linewidth=0.8, linestyle=":")
-                ax.annotate(_legend_text(name), (x, 1), xycoords=("data", "axes fraction"), xytext=(2, -10),
-                            textcoords="offset points", fontsize=8, alpha=0.7)
-            if ceiling:
-                ax.axhline(ceiling[1] / 1e9, color=INK, alpha=0.6, linewidth=1, linestyle="--",
-                           label=_legend_text(ceiling[0]))
-            ax.set_xscale("log", base=2)
-            ax.set_yscale("log")
-            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.size(v).replace(" ", "\u00a0")))
-            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-            # Log axes label some minor ticks too ("2×10⁰" beside "1"): same plain numbers there.
-            ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-            ax.xaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
-            ax.set_title(title)
-            ax.set_xlabel(x_label)
-            ax.set_ylabel(y_label)
-            ax.grid(True, which="major", alpha=0.15, color=INK)
-            for spine in ("top", "right"):
-                ax.spines[spine].set_visible(False)
-            legend = ax.legend(fontsize=8, frameon=False, loc="best")
-            for text in legend.get_texts():
-                text.set_fontfamily("monospace")
-            fig.tight_layout()
-            buffer = io.StringIO()
-            # No date in the SVG: the same data draws the same bytes, build after build.
-            fig.savefig(buffer, format="svg", transparent=True, metadata={"Date": None})
+            if kind is None:
+                self.fig.tight_layout()
+                buffer = io.StringIO()
+                # No date in the SVG: the same data draws the same bytes, build after build.
+                self.fig.savefig(buffer, format="svg", transparent=True, metadata={"Date": None})
+                self.fig.tb_svg = buffer.getvalue()
         finally:
-            plt.close(fig)
-    return _inline(buffer.getvalue(), chart_id, title)
+            plt.close(self.fig)
+            self._warnings.__exit__(kind, value, traceback)
+            self._rc.__exit__(kind, value, traceback)
+        return False
+
+
+def _finish(ax, title: str, x_label: str, y_label: str) -> None:
+    ax.set_title(title)
+    ax.set_xlabel(x_label)
+    ax.set_ylabel(y_label)
+    ax.grid(True, which="major", alpha=0.15, color=INK)
+    for spine in ("top", "right"):
+        ax.spines[spine].set_visible(False)
+    legend = ax.legend(fontsize=8, frameon=False, loc="best")
+    for text in legend.get_texts():
+        text.set_fontfamily("monospace")
 
 
 def _legend_text(name: str) -> str:

@@ -56,6 +56,7 @@ class PageContext:
     titles: Mapping[str, str] = field(default_factory=dict)  # page stem -> its title in this locale
     timeline: Timeline = field(default_factory=lambda: Timeline(()))  # the shipped claims files
     claim_pages: Mapping[str, str] = field(default_factory=dict)  # claim id -> the page stem showing it
+    release_runs: tuple[Run, ...] = ()  # quick runs per torch release (results/timeline/)
 
 
 Renderer = Callable[[PageContext, dict[str, str]], Markup]
@@ -103,6 +104,7 @@ def renderers() -> dict[str, Spec]:
     from tipsbench import families
     from tipsbench.render import claims as _claims  # noqa: F401 - registers on import
     from tipsbench.render import common as _shared  # noqa: F401 - registers on import
+    from tipsbench.render import releases as _releases  # noqa: F401 - registers on import
     from tipsbench.render import verdicts as _verdicts  # noqa: F401 - registers on import
 
     families.discover("views")

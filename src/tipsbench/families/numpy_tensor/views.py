@@ -12,6 +12,7 @@ Markers:
 from __future__ import annotations
 
 from tipsbench import fmt
+from tipsbench.cases import MiB
 from tipsbench.ceilings import MEMCPY
 from tipsbench.families.numpy_tensor import TIP
 from tipsbench.families.numpy_tensor.catalog import DTYPES_FULL
@@ -19,6 +20,7 @@ from tipsbench.families.numpy_tensor.records import NumpyFields
 from tipsbench.render.charts import Series, throughput_chart
 from tipsbench.render.common import cache_notes, machine_line, no_results, notes, record_level
 from tipsbench.render.html import Markup, join, table, tag
+from tipsbench.render.releases import figure
 from tipsbench.render.labels import common, define
 from tipsbench.render.registry import Arg, PageContext, renderer
 from tipsbench.render.tables import results_table
@@ -185,3 +187,17 @@ def fidelity(ctx: PageContext, args: dict[str, str]) -> Markup:
         if rows:
             blocks.append(machine_line(ctx, run) + table(head, rows))
     return join(blocks) if blocks else no_results(ctx)
+
+
+# --- across torch releases (render/releases.py) -------------------------------------------
+
+def _float32_1mib(variant: str):
+    return lambda r: r.variant == variant and r.dtype == "float32" and r.nbytes == MiB
+
+
+figure(TIP, "from_numpy", en="`torch.from_numpy(a)`, float32, 1 MiB (shares)", zh="`torch.from_numpy(a)`，float32，1 MiB（共享）",
+       where=_float32_1mib("from_numpy"))
+figure(TIP, "tensor", en="`torch.tensor(a)`, float32, 1 MiB (copies)", zh="`torch.tensor(a)`，float32，1 MiB（复制）",
+       where=_float32_1mib("tensor"))
+figure(TIP, "numpy", en="`t.numpy()`, float32, 1 MiB (shares)", zh="`t.numpy()`，float32，1 MiB（共享）",
+       where=_float32_1mib("numpy"))

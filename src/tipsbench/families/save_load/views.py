@@ -23,6 +23,7 @@ from tipsbench.render.common import ceiling_name, empty_notice, machine_line, no
 from tipsbench.render.html import Markup, join, table, tag
 from tipsbench.render.labels import common, define
 from tipsbench.render.registry import Arg, PageContext, renderer
+from tipsbench.render.releases import figure
 from tipsbench.render.tables import results_table
 from tipsbench.results import Record, Run, newest_per_machine
 
@@ -286,3 +287,19 @@ def chart(ctx: PageContext, args: dict[str, str]) -> Markup:
     return join(blocks) if blocks else _empty(ctx)
 
 
+
+
+# --- across torch releases (render/releases.py) -------------------------------------------
+
+def _mlp_1mib(variant: str, target: str):
+    return lambda r: (r.variant == variant and r.fields.model == "mlp" and r.fields.model_size == models.MiB
+                      and r.fields.target == target)
+
+
+figure(TIP, "save_state_dict", en="`torch.save(model.state_dict(), f)`, MLP 1 MiB, to a file",
+       zh="`torch.save(model.state_dict(), f)`，1 MiB 的 MLP，写入文件", where=_mlp_1mib("save_state_dict", "file"))
+figure(TIP, "load_state_dict", en="`torch.load(f)` of that state_dict (default unpickler: pickle up to 2.5, `weights_only` from 2.6)",
+       zh="用 `torch.load(f)` 读回这个 state_dict（默认反序列化器：2.5 及更早版本是 pickle，自 2.6 起是 `weights_only`）",
+       where=_mlp_1mib("load_state_dict", "cached"))
+figure(TIP, "load_full", en="`torch.load(f, weights_only=False)` of the full model",
+       zh="用 `torch.load(f, weights_only=False)` 读回完整模型", where=_mlp_1mib("load_full", "cached"))
