@@ -112,6 +112,8 @@ def file_ceilings(request: pytest.FixtureRequest, scratch: Path) -> dict[str, fl
 
 def test_save_load(benchmark, case: SaveLoadCase, workspace: Workspace, scratch: Path, file_ceilings, request):
     method = METHODS_BY_NAME[case.method]
+    if method.unavailable():
+        pytest.skip(f"{case.id}: {method.unavailable()}")
     fits, why = memory.fits_in_ram(case.size, RAM_COPIES)
     if not fits:
         pytest.skip(f"{case.id}: {why}")

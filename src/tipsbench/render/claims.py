@@ -23,6 +23,7 @@ from tipsbench.claims.files import ClaimsFile, Outcome
 from tipsbench.render.html import Markup, code_spans, join, tag
 from tipsbench.render.common import versions
 from tipsbench.render.labels import common, define
+from tipsbench.render.observed import localize
 from tipsbench.render.registry import Arg, PageContext, renderer
 
 MARKS = {claims.HOLDS: "✓", claims.FAILS: "✗", claims.NOT_CHECKABLE: "–", claims.UNAVAILABLE: "·", claims.ERROR: "!"}
@@ -123,7 +124,8 @@ def claim_box(ctx: PageContext, args: dict[str, str]) -> Markup:
     seen = claims.observe(claim.id)
     judgement = tl.judge(claim, ctx.timeline)
     status = seen.status
-    shown = tag("pre", tag("code", seen.shown), class_="tb-observed") if seen.shown else Markup()
+    output = localize(seen.shown, ctx.locale)
+    shown = tag("pre", tag("code", output), class_="tb-observed") if seen.shown else Markup()
     if status == claims.HOLDS:
         line, css, detail = "✓ " + common.plain("checked_on", ctx.locale, versions=versions()), "tb-claim-ok", shown
     elif status == claims.NOT_CHECKABLE:
@@ -150,7 +152,8 @@ def claim_box(ctx: PageContext, args: dict[str, str]) -> Markup:
 
 def _observed(file: ClaimsFile, entry: Outcome, locale: str) -> Markup:
     head = tag("p", tag("strong", f"torch {file.torch}") + " " + f"{MARKS[entry.outcome]} {outcome_word(entry.outcome, locale)}")
-    body = tag("pre", tag("code", "\n".join(entry.shown)), class_="tb-observed") if entry.shown else Markup()
+    output = localize("\n".join(entry.shown), locale)
+    body = tag("pre", tag("code", output), class_="tb-observed") if entry.shown else Markup()
     return head + body
 
 

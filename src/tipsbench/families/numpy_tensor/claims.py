@@ -142,9 +142,9 @@ def tensor_always_copies() -> Observation:
                        f"torch.tensor(a): {'shares memory' if shared else 'copy'}\nt[0] = 5 → a[0] == {a[0]}")
 
 
-@claim("numpy.tensor_of_tensor_warns",
-       en="`torch.tensor(t)` of a tensor copies and warns, recommending `t.detach().clone()`.",
-       zh="对张量调用 `torch.tensor(t)` 会复制并发出警告，提示改用 `t.detach().clone()`。")
+@claim("numpy.tensor_of_tensor_warns", since="2.7",
+       en="`torch.tensor(t)` of a tensor copies and warns, recommending `t.detach().clone()` (since PyTorch 2.7; earlier releases recommend `clone().detach()`).",
+       zh="对张量调用 `torch.tensor(t)` 会复制并发出警告，提示改用 `t.detach().clone()`（自 PyTorch 2.7 起；更早的版本建议的是 `clone().detach()`）。")
 def tensor_of_tensor_warns() -> Observation:
     t = torch.ones(4)
     result, messages = _warnings_of(lambda: torch.tensor(t))
@@ -310,18 +310,18 @@ def dlpack_zero_copy() -> Observation:
     return Observation(into and out, f"{line_into}\n{line_out}")
 
 
-@claim("numpy.dlpack_grad_buffererror",
-       en="Exporting a tensor that requires grad through DLPack raises BufferError.",
-       zh="通过 DLPack 导出需要梯度的张量会抛出 BufferError。")
+@claim("numpy.dlpack_grad_buffererror", since="2.9",
+       en="Since PyTorch 2.9, exporting a tensor that requires grad through DLPack raises BufferError (2.8 and earlier raise RuntimeError).",
+       zh="自 PyTorch 2.9 起，通过 DLPack 导出需要梯度的张量会抛出 BufferError（2.8 及更早版本抛出的是 RuntimeError）。")
 def dlpack_grad_buffererror() -> Observation:
     t = torch.ones(4, requires_grad=True)
     calls = {"np.from_dlpack(t)": lambda: np.from_dlpack(t), "torch.from_dlpack(t)": lambda: torch.from_dlpack(t)}
     return _errors_all(calls, "BufferError", "require")
 
 
-@claim("numpy.dlpack_readonly_writable",
-       en="Through `torch.from_dlpack`, a read-only array arrives as a writable tensor, without a warning, and writes change the array.",
-       zh="经由 `torch.from_dlpack`，只读数组会变成可写的张量，没有任何警告，对它的写入会改动原数组。")
+@claim("numpy.dlpack_readonly_writable", since="2.9",
+       en="Since PyTorch 2.9, `torch.from_dlpack` takes a read-only array and gives a writable tensor, without a warning, and writes change the array (2.8 and earlier refuse the array with BufferError).",
+       zh="自 PyTorch 2.9 起，`torch.from_dlpack` 会接收只读数组并返回可写的张量，没有任何警告，对它的写入会改动原数组（2.8 及更早版本会以 BufferError 拒收这个数组）。")
 def dlpack_readonly_writable() -> Observation:
     a = np.zeros(4)
     a.flags.writeable = False

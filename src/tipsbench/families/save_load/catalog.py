@@ -42,6 +42,19 @@ class Method:
     stage: str  # "written", "open" (lazy: tensors may still be on disk) or "ready" (weights in a model)
     fmt: str  # the file it writes or reads: full, state_dict, safetensors
     untied_only: bool = False  # safetensors' save_file refuses tied weights
+    needs: str = ""  # an API older torch releases lack ("torch.serialization.safe_globals")
+
+    def unavailable(self) -> str:
+        """Why this torch can't run the method ("" when it can): the suite skips it."""
+        if not self.needs:
+            return ""
+        from tipsbench.claims import Unavailable, api
+
+        try:
+            api(self.needs)
+        except Unavailable as exc:
+            return str(exc)
+        return ""
 
 
 METHODS: tuple[Method, ...] = (
@@ -50,7 +63,8 @@ METHODS: tuple[Method, ...] = (
     Method("st_save_file", SAVE, "save_file(model.state_dict(), path)", (BYTESIO, FILE, FSYNC), "written", "safetensors", untied_only=True),
     Method("st_save_model", SAVE, "save_model(model, path)", (FILE, FSYNC), "written", "safetensors"),
     Method("load_full", LOAD, "torch.load(f, weights_only=False)", (BYTESIO, CACHED, EVICTED), "ready", "full"),
-    Method("load_full_safe_globals", LOAD, "with safe_globals(classes): torch.load(f)", (CACHED,), "ready", "full"),
+    Method("load_full_safe_globals", LOAD, "with safe_globals(classes): torch.load(f)", (CACHED,), "ready", "full",
+           needs="torch.serialization.safe_globals"),
     Method("load_full_map_location", LOAD, f"torch.load(f, map_location='{DEVICE}', weights_only=False)", (CACHED,), "ready", "full"),
     Method("load_state_dict", LOAD, "torch.load(f)", (BYTESIO, CACHED, EVICTED), "open", "state_dict"),
     Method("load_state_dict_into", LOAD, "model.load_state_dict(torch.load(f))", (BYTESIO, CACHED, EVICTED), "ready", "state_dict"),

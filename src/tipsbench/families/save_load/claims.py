@@ -61,11 +61,12 @@ def full_model_default_load_fails() -> Observation:
 
 @claim(
     "save_load.full_model_opt_in",
-    en="The same file loads with `weights_only=False` (which runs the pickle: trusted files only) or, keeping `weights_only=True`, inside `torch.serialization.safe_globals([...])` listing every class it names.",
-    zh="同一个文件在传入 `weights_only=False` 时可以加载（这会执行 pickle，只能用于可信文件）；也可以保持 `weights_only=True`，在 `torch.serialization.safe_globals([...])` 中列出文件引用的每个类后加载。",
+    since="2.6",
+    en="The same file loads with `weights_only=False` (which runs the pickle: trusted files only) or, keeping `weights_only=True`, inside `torch.serialization.safe_globals([...])` listing every class it names; `get_unsafe_globals_in_checkpoint` (since PyTorch 2.6) lists them.",
+    zh="同一个文件在传入 `weights_only=False` 时可以加载（这会执行 pickle，只能用于可信文件）；也可以保持 `weights_only=True`，在 `torch.serialization.safe_globals([...])` 中列出文件引用的每个类后加载，这些类可以用 `get_unsafe_globals_in_checkpoint`（自 PyTorch 2.6 起提供）列出来。",
 )
 def full_model_opt_in() -> Observation:
-    api("torch.serialization.safe_globals")  # both arrived in torch 2.5
+    api("torch.serialization.safe_globals")  # 2.5; the next one arrived in 2.6
     api("torch.serialization.get_unsafe_globals_in_checkpoint")
     model = models.build("mlp", 64 * 1024)
     x = models.example_input("mlp", model)
@@ -214,8 +215,9 @@ class _Hostile:
 
 @claim(
     "save_load.weights_only_blocks_code",
-    en="With `weights_only=True` (the default since 2.6), `torch.load` refuses a pickle that would call a function, and the call never happens.",
-    zh="在 `weights_only=True`（自 2.6 起的默认值）下，`torch.load` 会拒绝试图调用函数的 pickle，该调用也不会被执行。",
+    since="2.6",
+    en="Since PyTorch 2.6, `torch.load` with default arguments (`weights_only=True`) refuses a pickle that would call a function, and the call never happens.",
+    zh="自 PyTorch 2.6 起，用默认参数（`weights_only=True`）调用 `torch.load` 会拒绝试图调用函数的 pickle，该调用也不会被执行。",
 )
 def weights_only_blocks_code() -> Observation:
     with tempfile.TemporaryDirectory(prefix="tipsbench-claim-") as tmp:
@@ -240,8 +242,9 @@ def weights_only_blocks_code() -> Observation:
 
 @claim(
     "save_load.torchscript_deprecated",
-    en="TorchScript is deprecated: `torch.jit.script` warns and points to `torch.compile` or `torch.export`.",
-    zh="TorchScript 已被弃用：`torch.jit.script` 会发出警告，建议改用 `torch.compile` 或 `torch.export`。",
+    since="2.10",
+    en="TorchScript is deprecated: since PyTorch 2.10, `torch.jit.script` warns and points to `torch.compile` or `torch.export`.",
+    zh="TorchScript 已被弃用：自 PyTorch 2.10 起，`torch.jit.script` 会发出警告，建议改用 `torch.compile` 或 `torch.export`。",
 )
 def torchscript_deprecated() -> Observation:
     with warnings.catch_warnings(record=True) as caught:

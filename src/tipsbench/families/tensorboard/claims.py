@@ -131,9 +131,9 @@ def add_images_nchw() -> Observation:
     return Observation(False, "a (3, H, W) tensor was accepted as NCHW")
 
 
-@claim("tensorboard.add_graph_uses_jit_trace",
-       en="`add_graph` traces the model with `torch.jit.trace`, which is deprecated and warns.",
-       zh="`add_graph` 内部用 `torch.jit.trace` 追踪模型，而它已被弃用，会发出警告。")
+@claim("tensorboard.add_graph_uses_jit_trace", since="2.10",
+       en="`add_graph` traces the model with `torch.jit.trace`, which is deprecated and, since PyTorch 2.10, warns.",
+       zh="`add_graph` 内部用 `torch.jit.trace` 追踪模型，而它已被弃用，自 PyTorch 2.10 起会发出警告。")
 def add_graph_uses_jit_trace() -> Observation:
     with _in_temp_dir():
         w = _writer(log_dir="runs/graph")

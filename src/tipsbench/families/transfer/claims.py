@@ -15,6 +15,7 @@ from tipsbench.claims import Observation, api, claim
 from tipsbench.claims.checks import child_json
 
 PIN_ERROR = "Cannot access accelerator device when none is available"
+NO_DRIVER = "Found no NVIDIA driver on your system"
 
 _PROBE = r"""
 import json, warnings
@@ -85,15 +86,15 @@ def import_does_not_init_cuda() -> Observation:
 
 @claim(
     "gpu.pin_memory_needs_accelerator",
-    en=f"Without an accelerator, `Tensor.pin_memory()` raises RuntimeError: \"{PIN_ERROR}.\"",
-    zh=f"没有加速器时，`Tensor.pin_memory()` 抛出 RuntimeError：“{PIN_ERROR}.”",
+    en=f"Without a usable accelerator, `Tensor.pin_memory()` raises RuntimeError. The message depends on the build: a CPU build says \"{PIN_ERROR}.\"; the CUDA build that `pip install torch` gives says, on a machine without an NVIDIA driver, \"{NO_DRIVER}…\" (since PyTorch 2.7).",
+    zh=f"没有可用的加速器时，`Tensor.pin_memory()` 抛出 RuntimeError。报错信息因构建而异：CPU 构建报“{PIN_ERROR}.”；`pip install torch` 装上的 CUDA 构建在没有 NVIDIA 驱动的机器上报“{NO_DRIVER}…”（自 PyTorch 2.7 起）。",
 )
 def pin_memory_needs_accelerator() -> Observation:
     p = probe()
     error = p["pin_error"] or "(no error)"
     if p["mps_available"]:
         return Observation(False, f"not checkable here: MPS is available\n{error}")
-    return Observation(error.startswith("RuntimeError") and PIN_ERROR in error, error)
+    return Observation(error.startswith("RuntimeError: "), error)
 
 
 @claim(
@@ -108,8 +109,9 @@ def cuda_without_device_raises() -> Observation:
 
 @claim(
     "gpu.dataloader_pin_without_accelerator",
-    en="Without an accelerator, `DataLoader(pin_memory=True)` warns and returns batches that are not pinned.",
-    zh="没有加速器时，`DataLoader(pin_memory=True)` 发出警告，返回的批次并没有锁页。",
+    since="2.7",
+    en="Without an accelerator, `DataLoader(pin_memory=True)` returns batches that are not pinned, and since PyTorch 2.7 it warns about it (earlier releases say nothing).",
+    zh="没有加速器时，`DataLoader(pin_memory=True)` 返回的批次并没有锁页；自 PyTorch 2.7 起它会为此发出警告（更早的版本一声不吭）。",
 )
 def dataloader_pin_without_accelerator() -> Observation:
     p = probe()
@@ -121,8 +123,9 @@ def dataloader_pin_without_accelerator() -> Observation:
 
 @claim(
     "gpu.pin_memory_device_deprecated",
-    en="`DataLoader`'s `pin_memory_device` argument is deprecated: it warns and the current accelerator is used instead.",
-    zh="`DataLoader` 的 `pin_memory_device` 参数已弃用：传入它只会得到一条警告，实际使用的是当前加速器。",
+    since="2.9",
+    en="Since PyTorch 2.9, `DataLoader`'s `pin_memory_device` argument is deprecated: it warns and the current accelerator is used instead.",
+    zh="自 PyTorch 2.9 起，`DataLoader` 的 `pin_memory_device` 参数已弃用：传入它只会得到一条警告，实际使用的是当前加速器。",
 )
 def pin_memory_device_deprecated() -> Observation:
     p = probe()
@@ -133,8 +136,9 @@ def pin_memory_device_deprecated() -> Observation:
 
 @claim(
     "gpu.accelerator_api",
-    en="This torch has the device-agnostic `torch.accelerator` API: `is_available()`, `current_accelerator()`, `device_count()` and `synchronize()`.",
-    zh="当前安装的 PyTorch 提供与设备无关的 `torch.accelerator` 接口：`is_available()`、`current_accelerator()`、`device_count()` 和 `synchronize()`。",
+    since="2.6",
+    en="Since PyTorch 2.6, torch has the device-agnostic `torch.accelerator` API: `is_available()`, `current_accelerator()`, `device_count()` and `synchronize()`.",
+    zh="自 PyTorch 2.6 起，torch 提供与设备无关的 `torch.accelerator` 接口：`is_available()`、`current_accelerator()`、`device_count()` 和 `synchronize()`。",
 )
 def accelerator_api() -> Observation:
     import torch
