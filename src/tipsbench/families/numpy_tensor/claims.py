@@ -335,9 +335,9 @@ def dlpack_readonly_writable() -> Observation:
                        f"warnings: {len(messages)}")
 
 
-@claim("numpy.dlpack_negative_stride_aborts",
-       en="On torch 2.13.0, `torch.from_dlpack(a[::-1])` doesn't raise: it aborts the whole process (pytorch/pytorch#188023).",
-       zh="在 torch 2.13.0 上，`torch.from_dlpack(a[::-1])` 不是抛出异常，而是让整个进程直接中止（pytorch/pytorch#188023）。")
+@claim("numpy.dlpack_negative_stride_aborts", until="2.13",
+       en="Up to PyTorch 2.13, `torch.from_dlpack(a[::-1])` doesn't raise: it aborts the whole process (pytorch/pytorch#188023). Since 2.14 it raises RuntimeError.",
+       zh="在 PyTorch 2.13 及更早版本上，`torch.from_dlpack(a[::-1])` 不是抛出异常，而是让整个进程直接中止（pytorch/pytorch#188023）。自 2.14 起改为抛出 RuntimeError。")
 def dlpack_negative_stride_aborts() -> Observation:
     # Never in-process: the abort would take the test run or the site build with it.
     child = run_child("import numpy as np, torch; torch.from_dlpack(np.arange(4.0)[::-1])")
@@ -346,5 +346,7 @@ def dlpack_negative_stride_aborts() -> Observation:
         how = f"killed by {signal.Signals(-status).name} (exit status {status})"
     else:
         how = f"exited with status {status}"
-    first = next((line.strip() for line in child.stderr.splitlines() if "what()" in line), "")
+    lines = [line.strip() for line in child.stderr.splitlines() if line.strip()]
+    # An abort prints C++'s "what(): …"; a release that raises instead ends with the exception.
+    first = next((line for line in lines if "what()" in line), lines[-1] if lines and status > 0 else "")
     return Observation(status == -signal.SIGABRT, f"child process {how}\n{first}".rstrip())
