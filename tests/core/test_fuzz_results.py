@@ -29,7 +29,8 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from tipsbench import claims, cli, results
+from tipsbench import claims, cli, results, testing
+from tipsbench.claims.timeline import Timeline
 from tipsbench.render.html import Markup, escape
 from tipsbench.render.registry import PageContext, Spec, renderers
 from tipsbench.report import CONTROL
@@ -249,6 +250,25 @@ def chart_kinds() -> tuple[str, ...]:
     return tuple(k for k in _specs() if k.endswith("-chart"))
 
 
+@functools.cache
+def hostile_timeline() -> Timeline:
+    """Two claims files whose outputs are payloads, with a change between them: what the
+    claim boxes' strips and the what-changed page render from."""
+    import tempfile
+
+    directory = tempfile.mkdtemp(prefix="tipsbench-fuzz-claims-")
+    ids = sorted(claims.all_claims())
+    shown = {cid: list(PAYLOADS) for cid in ids}
+    return Timeline([testing.claims_file(directory, "2.14.1", {cid: "holds" for cid in ids}, shown=shown),
+                     testing.claims_file(directory, "2.15.0", {cid: "fails" for cid in ids}, shown=shown)])
+
+
+def context(locale: str, run: results.Run, warn) -> PageContext:
+    """A page context where every source a renderer reads holds the same (hostile) run."""
+    return PageContext(locale, page="x.md", runs=(run,), warn=warn, release_runs=(run,), timeline=hostile_timeline(),
+                       claim_pages={cid: "numpy" for cid in claims.all_claims()})
+
+
 def render(run: results.Run, kinds: tuple[str, ...], locales: tuple[str, ...] = LOCALES) -> list[Markup]:
     """Every chosen marker renderer returns Markup with no payload unescaped."""
     outputs = []
@@ -256,7 +276,7 @@ def render(run: results.Run, kinds: tuple[str, ...], locales: tuple[str, ...] = 
         for kind in kinds:
             spec = _specs()[kind]
             warnings: list[str] = []
-            html = spec.fn(PageContext(locale, page="x.md", runs=(run,), warn=warnings.append), spec_args(spec))
+            html = spec.fn(context(locale, run, warnings.append), spec_args(spec))
             assert isinstance(html, Markup), kind
             for raw in RAW:
                 assert raw not in html, (kind, locale, raw)
@@ -294,7 +314,7 @@ def test_seed_loads_and_every_renderer_has_something_to_show(scratch):
     assert {r.tip for r in run.records} == {"numpy", "save_load", "tensorboard", "transfer"}
     for locale in LOCALES:
         for kind, spec in _specs().items():
-            html = spec.fn(PageContext(locale, "x.md", (run,), pytest.fail), spec_args(spec))
+            html = spec.fn(context(locale, run, pytest.fail), spec_args(spec))
             assert "tb-empty" not in html, (kind, locale)
 
 
@@ -818,7 +838,7 @@ def test_plugin_warns_once_per_bad_file_and_renders_the_good_ones(tmp_path, monk
     warnings: list[str] = []
     monkeypatch.setattr(mkdocs_plugin.log, "warning", warnings.append)
     plugin = mkdocs_plugin.TipsbenchPlugin()
-    plugin.load_config({"results_dir": str(tmp_path)})
+    plugin.load_config({"results_dir": str(tmp_path), "claims_dir": str(tmp_path)})
     for _ in range(2):
         plugin.on_config(SimpleNamespace(config_file_path=str(tmp_path / "mkdocs.yml"), docs_dir=str(tmp_path)))
     assert [Path(r.path).name for r in plugin.runs] == ["good.json"]

@@ -44,6 +44,11 @@ def figures(tip: str) -> list[Figure]:
     return list(_FIGURES.get(tip, []))
 
 
+def tips_with_figures() -> list[str]:
+    families.discover("views")
+    return sorted(_FIGURES)
+
+
 text = define("releases", {
     "title": {"en": "Median time per torch release", "zh": "各 torch 版本上的中位耗时"},
     "axis_release": {"en": "torch release", "zh": "torch 版本"},
@@ -60,7 +65,10 @@ def _per_release(runs: tuple[Run, ...]) -> list[tuple[str, Run]]:
     """The newest run per release, of the machine with the most releases, oldest release first."""
     by_machine: dict[str, dict[str, Run]] = {}
     for run in runs:
-        release = release_of(run.machine.torch_version)
+        try:
+            release = release_of(run.machine.torch_version)
+        except ValueError:  # a file from elsewhere whose torch version isn't one: not on this chart
+            continue
         current = by_machine.setdefault(run.key, {}).get(release)
         if current is None or run.utc > current.utc:
             by_machine[run.key][release] = run
@@ -74,7 +82,7 @@ def _record(run: Run, fig: Figure) -> Record | None:
     return next((r for r in run.for_tip(fig.tip) if fig.where(r)), None)
 
 
-@renderer("release-bench", tip=Arg(required=True, choices=families.tips))
+@renderer("release-bench", tip=Arg(required=True, choices=tips_with_figures))
 def release_bench(ctx: PageContext, args: dict[str, str]) -> Markup:
     tip, loc = args["tip"], ctx.locale
     chosen = _per_release(ctx.release_runs)

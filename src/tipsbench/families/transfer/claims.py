@@ -86,8 +86,8 @@ def import_does_not_init_cuda() -> Observation:
 
 @claim(
     "gpu.pin_memory_needs_accelerator",
-    en=f"Without a usable accelerator, `Tensor.pin_memory()` raises RuntimeError. The message depends on the build: a CPU build says \"{PIN_ERROR}.\"; the CUDA build that `pip install torch` gives says, on a machine without an NVIDIA driver, \"{NO_DRIVER}…\" (since PyTorch 2.7).",
-    zh=f"没有可用的加速器时，`Tensor.pin_memory()` 抛出 RuntimeError。报错信息因构建而异：CPU 构建报“{PIN_ERROR}.”；`pip install torch` 装上的 CUDA 构建在没有 NVIDIA 驱动的机器上报“{NO_DRIVER}…”（自 PyTorch 2.7 起）。",
+    en=f"Without a usable accelerator, `Tensor.pin_memory()` raises RuntimeError. The message depends on the release and the build: a CPU build says \"{PIN_ERROR}.\"; CUDA builds without a driver have said \"{NO_DRIVER}\" or \"CUDA driver version is insufficient…\" (hover over a release below for its message).",
+    zh=f"没有可用的加速器时，`Tensor.pin_memory()` 抛出 RuntimeError。报错信息随版本和构建而变：CPU 构建报“{PIN_ERROR}.”；没有驱动的 CUDA 构建报过“{NO_DRIVER}”，也报过“CUDA driver version is insufficient…”（把鼠标移到下方的版本上可以看到各版本的原话）。",
 )
 def pin_memory_needs_accelerator() -> Observation:
     p = probe()
