@@ -193,7 +193,7 @@ class TestPages:
     def test_changes_page_lists_releases_newest_first_with_outputs(self, tmp_path):
         timeline = _series(tmp_path, {"2.4.1": "fails", "2.5.1": "holds", "2.6.0": "fails"})
         out, warnings = self._render("<!-- tipsbench:claim-changes -->", timeline)
-        assert out.index('id="torch-2-6"') < out.index('id="torch-2-5"')
+        assert out.index('## torch 2.6 {#torch-2-6}') < out.index('## torch 2.5 {#torch-2-5}')
         assert f"{CLAIM} on 2.5.1" in out and 'href="../numpy/"' in out and warnings == []
 
     def test_changes_page_without_files(self):

@@ -55,6 +55,7 @@ text = define("claims", {
                      "zh": "在 `results/claims/` 中发布的各版本之间，没有哪条说法的结果发生变化。"},
     "changes_release": {"en": "torch {release}", "zh": "torch {release}"},
     "changes_count": {"en": "{n} claims changed from {before} to {after}", "zh": "从 {before} 到 {after}，有 {n} 条说法的结果变了"},
+    "changes_count_one": {"en": "One claim changed from {before} to {after}", "zh": "从 {before} 到 {after}，有 1 条说法的结果变了"},
     "changes_before": {"en": "Before", "zh": "之前"},
     "changes_after": {"en": "After", "zh": "之后"},
     "changes_page": {"en": "shown on", "zh": "所在页面"},
@@ -182,8 +183,12 @@ def claim_changes(ctx: PageContext, args: dict[str, str]) -> Markup:
                              + tag("div", _observed(*change.before, ctx.locale), class_="tb-change-before")
                              + tag("div", _observed(*change.after, ctx.locale), class_="tb-change-after"),
                              class_="tb-change", data_claim=change.claim_id, data_release=after.release))
-        heading = tag("h2", text.plain("changes_release", ctx.locale, release=after.release),
-                      id=f"torch-{after.release.replace('.', '-')}")
-        count = tag("p", text.plain("changes_count", ctx.locale, n=len(changes), before=before.torch, after=after.torch))
+        # A Markdown heading between raw HTML blocks: it gets a permalink and a place in
+        # the page's table of contents. The release is digits and dots (files.load checks).
+        anchor = f"torch-{after.release.replace('.', '-')}"
+        heading = Markup("\n\n## {} {{#{}}}\n\n").format(text.plain("changes_release", ctx.locale, release=after.release),
+                                                       anchor)
+        key = "changes_count_one" if len(changes) == 1 else "changes_count"
+        count = tag("p", text.plain(key, ctx.locale, n=len(changes), before=before.torch, after=after.torch))
         sections.append(heading + count + join(items))
     return join(sections)
