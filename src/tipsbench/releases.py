@@ -35,6 +35,7 @@ MIN_FREE_BYTES = 12 << 30
 INSTALL_TIMEOUT_S = 1800
 RUN_TIMEOUT_S = 1800
 INDEX_NAME = "timeline-run.json"
+BENCH_INDEX_NAME = "timeline-bench-run.json"  # a --bench --no-claims run's record
 
 
 @dataclass
@@ -59,6 +60,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--out", default="results/claims", help="where claims files go (default: results/claims)")
     parser.add_argument("--bench", action="store_true",
                         help="also run the quick benchmark profile in each environment")
+    parser.add_argument("--claims", action=argparse.BooleanOptionalAction, default=True,
+                        help="run the claims in each environment (default: yes; --no-claims with --bench "
+                             "times without re-checking)")
     parser.add_argument("--bench-out", default="results/timeline",
                         help="where those runs go (default: results/timeline)")
     parser.add_argument("--workdir", default=None, help="where the environments are made (default: a temporary folder)")
@@ -94,8 +98,10 @@ def main(argv: list[str] | None = None) -> int:
               flush=True)
     index = {"date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "python": args.python,
              "seconds": round(time.perf_counter() - started, 1), "releases": [asdict(r) for r in done]}
+    # Kept beside the claims files (whose loader reads only torch-*.json), never among the
+    # bench runs (whose loader reads every *.json as a run).
     out.mkdir(parents=True, exist_ok=True)
-    claims_files.write(out / INDEX_NAME, index)
+    claims_files.write(out / (INDEX_NAME if args.claims else BENCH_INDEX_NAME), index)
     failed = [r.release for r in done if r.status != "ok"]
     print(f"tipsbench timeline: {len(done) - len(failed)} of {len(done)} releases done in "
           f"{index['seconds'] / 60:.1f} min" + (f"; failed: {', '.join(failed)}" if failed else ""))
@@ -121,11 +127,12 @@ def run_release(uv: str, repo: Path, workdir: Path, release: str, args: argparse
                                     repo, RUN_TIMEOUT_S).splitlines()[-1])
         run.torch, run.numpy, run.python = versions
         run.environment_bytes = _disk_usage(venv)
-        clock = time.perf_counter()
-        target = Path(args.out) / claims_files.file_name(run.torch)
-        _step([str(venv / "bin" / "tipsbench"), "claims", "--json", str(target)], repo, RUN_TIMEOUT_S)
-        run.seconds["claims"] = round(time.perf_counter() - clock, 1)
-        run.claims_file = str(target)
+        if args.claims:
+            clock = time.perf_counter()
+            target = Path(args.out) / claims_files.file_name(run.torch)
+            _step([str(venv / "bin" / "tipsbench"), "claims", "--json", str(target)], repo, RUN_TIMEOUT_S)
+            run.seconds["claims"] = round(time.perf_counter() - clock, 1)
+            run.claims_file = str(target)
         if args.bench:
             clock = time.perf_counter()
             output = _step([str(venv / "bin" / "tipsbench"), "run", "--profile", "quick",
