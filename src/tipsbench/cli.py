@@ -19,13 +19,20 @@ BENCHMARKS_DIR = Path("benchmarks")
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["timeline"]:  # its own options, which a REMAINDER argument can't start with
+    # Commands with options of their own, which a REMAINDER argument can't start with.
+    if argv[:1] == ["timeline"]:
         from tipsbench import releases
 
         return releases.main(argv[1:])
+    if argv[:1] == ["check"]:
+        from tipsbench import check
+
+        return check.main(argv[1:])
     parser = argparse.ArgumentParser(prog="tipsbench", description="PyTorch tips, measured.")
     commands = parser.add_subparsers(dest="command", required=True)
 
+    commands.add_parser("check", help="does a tip hold on this machine? claims, quick benchmarks and the verdict; "
+                                      "see tipsbench check --help")
     run = commands.add_parser("run", help="run the benchmark suite and save the results")
     run.add_argument("--profile", choices=PROFILES, default=QUICK,
                      help="quick: small grid, ~2 minutes; full: the whole grid, ~15 minutes (default: quick)")

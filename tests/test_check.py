@@ -1,0 +1,83 @@
+"""`tipsbench check`: tips listed and chosen, verdicts judged from evidence, both languages."""
+
+from __future__ import annotations
+
+import json
+from unittest import mock
+
+import pytest
+
+from tipsbench import check, claims, cli, verdicts
+from tipsbench.claims import files
+
+
+def test_without_arguments_it_lists_every_tip(capsys):
+    assert cli.main(["check"]) == 0
+    out = capsys.readouterr().out
+    assert all(tip_id in out for tip_id in verdicts.all_tips())
+
+
+def test_listing_in_chinese(capsys):
+    assert cli.main(["check", "--lang", "zh"]) == 0
+    out = capsys.readouterr().out
+    assert "可以检查的技巧" in out and "有条件成立" in out
+
+
+@pytest.mark.parametrize(("names", "expected"), [
+    (["modules"], ["modules.no_python_list"]),
+    (["numpy.tensor_copies", "numpy"], [t.id for t in verdicts.all_tips().values() if t.id.startswith("numpy.")]),
+])
+def test_select(names, expected):
+    assert [t.id for t in check.select(names)] == expected
+
+
+def test_unknown_name_is_one_line_and_status_2(capsys):
+    assert cli.main(["check", "nonsense"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == "tipsbench check: no tip or group 'nonsense'; `tipsbench check` lists them"
+
+
+@pytest.mark.parametrize(("env", "expected"), [
+    ({"LANG": "zh_CN.UTF-8"}, "zh"), ({"LANG": "en_US.UTF-8"}, "en"), ({"LC_ALL": "zh_TW.UTF-8", "LANG": "C"}, "zh"),
+    ({}, "en"),
+])
+def test_locale(monkeypatch, env, expected):
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert check.locale_of(None) == expected
+
+
+@pytest.mark.slow
+def test_a_real_check_of_a_small_family(tmp_path, capsys):
+    """modules: five claims, no benchmarks; run for real, written as a claims file."""
+    path = tmp_path / "check.json"
+    assert cli.main(["check", "modules", "--json", str(path), "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "[1] modules.no_python_list" in out and "✓ the evidence agrees with the site's verdict" in out
+    read = files.load(path)  # a claims file like the timeline's
+    assert set(read.claims) == set(verdicts.get("modules.no_python_list").claims)
+    data = json.loads(path.read_text())
+    assert data["verdicts"] == [{"tip": "modules.no_python_list", "verdict": "holds", "evidence": "agree",
+                                 "problems": [], "rules": []}]
+
+
+def _canned(tip_id: str, observation: claims.Observation) -> dict:
+    return {cid: observation for cid in verdicts.get(tip_id).claims}
+
+
+def test_contradicting_evidence_is_reported_in_chinese(capsys):
+    failing = claims.Observation(False, "torch.tensor(a): shares memory")
+    with mock.patch.dict(claims._OBSERVED, _canned("numpy.tensor_copies", failing)):
+        assert cli.main(["check", "numpy.tensor_copies", "--lang", "zh"]) == 0
+    out = capsys.readouterr().out
+    assert "证据与本站的结论相矛盾" in out and "torch.tensor(a)：共享内存" in out
+    assert "claim numpy.tensor_always_copies fails" in out
+
+
+def test_a_broken_check_is_our_error(capsys):
+    broken = claims.Observation(False, "KeyError: 'x'", error=True)
+    with mock.patch.dict(claims._OBSERVED, _canned("numpy.tensor_copies", broken)):
+        assert cli.main(["check", "numpy.tensor_copies"]) == 1
+    assert "! " in capsys.readouterr().out
