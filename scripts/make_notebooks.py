@@ -39,6 +39,42 @@ class Md:
     zh: str
 
 
+@dataclass(frozen=True)
+class Code:
+    """A code cell whose comments and printed labels read in each language.
+
+    The English cell is what runs. The Chinese notebook shows the same cell with each
+    (English, Chinese) pair of `labels` swapped, in the source and in what it printed,
+    so code and outputs still can't drift apart: they differ by these strings only.
+    """
+
+    en: str
+    labels: tuple[tuple[str, str], ...]  # swapped in the source, and in the output where printed
+    printed: tuple[tuple[str, str], ...] = ()  # swapped in the output only ("8008000 bytes")
+
+    def zh(self) -> str:
+        return swap(self.en, self.labels)
+
+    def zh_output(self, text: str) -> str:
+        for english, chinese in self.labels + self.printed:
+            text = text.replace(english, chinese)
+        # print() puts a space after each argument; after a full-width colon it reads wrong.
+        return text.replace("： ", "：")
+
+
+def swap(text: str, labels: tuple[tuple[str, str], ...]) -> str:
+    for english, chinese in labels:
+        if english not in text:
+            raise ValueError(f"label {english!r} is not in the cell")
+        text = text.replace(english, chinese)
+    return text
+
+
+def source(cell: str | Code) -> str:
+    """What runs: the English code."""
+    return cell.en if isinstance(cell, Code) else cell
+
+
 # The logging example of the TensorBoard page. scripts/tensorboard_screenshot.py runs
 # this same code, so the screenshot shows exactly the run the page describes.
 TENSORBOARD_EXAMPLE = '''\
@@ -92,7 +128,8 @@ TENSORBOARD = [
        "`add_scalars` puts training and validation loss on one chart every 10 steps.",
        "## 记录一次训练\n\n"
        "训练一个小回归模型 300 步。`add_scalar` 每一步记录训练损失；`add_scalars` 每 10 步把训练和验证损失画在同一张图上。"),
-    TENSORBOARD_EXAMPLE,
+    Code(TENSORBOARD_EXAMPLE, (("# a cheap validation every 10 steps", "# 每 10 步做一次开销很小的验证"),
+                               ("final training loss: ", "最终训练损失："))),
     Md("`add_scalars` writes each key into a sub-run directory of its own, which TensorBoard lists as a "
        "separate run next to the main one:",
        "`add_scalars` 会把每个键写进单独的子目录，TensorBoard 会把它们和主 run 并列显示成独立的 run："),
@@ -124,6 +161,7 @@ TENSORBOARD = [
        "## 计算图与图像\n\n"
        "`add_graph` 用 `torch.jit.trace` 追踪模型，而它已被弃用：仍然能用，但会发出警告。"
        "`add_figure` 记录 matplotlib 图像后会把它关闭（`close=True`）。"),
+    Code(
     'import warnings\n\n'
     'import matplotlib\n\n'
     'matplotlib.use("Agg")\n'
@@ -137,12 +175,14 @@ TENSORBOARD = [
     'writer.add_figure("data", fig, 0)\n'
     'print("figure still open after add_figure:", plt.fignum_exists(fig.number))\n'
     'writer.close()',
+        (("figure still open after add_figure:", "add_figure 之后图像是否仍打开："),)),
     Md("## What one call costs\n\n"
        "A rough, single-process timing of `add_scalar` next to one training step of the model above. "
        "The [TensorBoard page](../tensorboard/) has the benchmark suite's numbers.",
        "## 一次调用的开销\n\n"
        "在本进程里粗略计时：`add_scalar` 和上面模型的一次训练步各要多久。"
        "基准测试的正式数字见 [TensorBoard 页面](../tensorboard/)。"),
+    Code(
     'import timeit\n\n'
     'writer = SummaryWriter(log_dir="runs/cost")\n'
     'def train_step():\n'
@@ -155,6 +195,7 @@ TENSORBOARD = [
     'writer.close()\n'
     'print(f"add_scalar: {scalar_s * 1e6:.1f} µs, training step: {step_s * 1e6:.0f} µs, "\n'
     '      f"ratio {scalar_s / step_s:.1%}")',
+        (("training step:", "一次训练步："), ("ratio", "占比"))),
     Md("## Viewing the runs\n\n"
        "```bash\ntensorboard --logdir=runs --host=127.0.0.1 --port=8025\n```\n\n"
        "Then open <http://127.0.0.1:8025>. The seed's `--host=0.0.0.0` listens on every network interface: "
@@ -228,7 +269,9 @@ SUMMARIES = [
     Md("## Models where torchsummary goes wrong\n\n"
        "Three small models, each sized so you can count its parameters by hand.",
        "## torchsummary 出错的模型\n\n三个小模型，参数量都能手算核对。"),
-    SUMMARY_MODELS,
+    Code(SUMMARY_MODELS, (("# one Linear(4, 4) (20 parameters) applied twice", "# 同一个 Linear(4, 4)（20 个参数）用了两次"),
+                          ("# Linear(10, 10) = 110, plus 100 of its own", "# Linear(10, 10) 有 110 个参数，另有自己的 100 个"),
+                          ("# nn.LSTM returns a tuple", "# nn.LSTM 返回的是元组"))),
     Md("### A layer used twice is counted twice\n\n"
        "torchsummary adds up parameters per call of each layer, so a shared layer appears twice.",
        "### 用了两次的层被算两遍\n\ntorchsummary 按每次调用累加参数，共享的层就出现两次。"),
@@ -246,6 +289,7 @@ SUMMARIES = [
        "pass fails too.",
        "### LSTM 让它崩溃，模型也跟着坏掉\n\n"
        "崩溃发生在 torchsummary 移除钩子（hook）之前：此后连模型自己的前向计算也会失败。"),
+    Code(
     'lstm = LSTMNet()\n'
     'x = torch.rand(2, 5, 8)\n'
     'try:\n'
@@ -258,10 +302,12 @@ SUMMARIES = [
     'except AttributeError as e:\n'
     '    print("lstm(x) afterwards -> AttributeError:", e)\n\n'
     'print(torchinfo.summary(LSTMNet(), input_size=(2, 5, 8)))',
+        (("hooks left:", "残留的钩子："), ("lstm(x) afterwards ->", "之后再调用 lstm(x) ->"))),
     Md("### Sizes assume 4 bytes per parameter\n\n"
        "A float64 layer of 1,001,000 parameters takes 8,008,000 bytes; torchsummary reports half of that.",
        "### 按每个参数 4 字节估算大小\n\n"
        "有 1,001,000 个参数的 float64 层实际占 8,008,000 字节；torchsummary 只报出一半。"),
+    Code(
     'class Float64Net(nn.Module):\n'
     '    def __init__(self):\n'
     '        super().__init__()\n'
@@ -271,6 +317,8 @@ SUMMARIES = [
     'summary(Float64Net(), (1000,), device="cpu")\n'
     'stats = torchinfo.summary(Float64Net(), input_size=(1, 1000), verbose=0)\n'
     'print("torchinfo params size:", stats.total_param_bytes, "bytes")',
+        (("torchinfo params size:", "torchinfo 的参数大小："), ('"bytes")', '"字节")')),
+        printed=((" bytes\n", " 字节\n"),)),
     Md("### The device argument\n\n"
        "torchsummary takes only the strings `'cuda'` and `'cpu'`, and defaults to `'cuda'`. The seed passes a "
        "`torch.device`, which fails at once; the default quietly falls back to CPU inputs when there is no "
@@ -306,7 +354,7 @@ def build(cells: list, locale: str):
         if isinstance(cell, Md):
             nb.cells.append(nbformat.v4.new_markdown_cell(getattr(cell, locale)))
         else:
-            nb.cells.append(nbformat.v4.new_code_cell(cell))
+            nb.cells.append(nbformat.v4.new_code_cell(source(cell)))
     for index, cell in enumerate(nb.cells):
         cell.id = f"cell-{index}"  # stable ids: regenerating doesn't churn the diff
     return nb
@@ -322,13 +370,19 @@ def execute(nb, workdir: Path):
 
 
 def translate(executed, cells: list, locale: str):
-    """A copy of the executed notebook with the prose of `locale`: same code, same outputs."""
+    """A copy of the executed notebook in `locale`: its prose, and the code cells' labels
+    (comments, printed words) swapped in source and output; nothing else changes."""
     import copy
 
     nb = copy.deepcopy(executed)
-    for cell, source in zip(nb.cells, cells, strict=True):
-        if isinstance(source, Md):
-            cell.source = getattr(source, locale)
+    for cell, spec in zip(nb.cells, cells, strict=True):
+        if isinstance(spec, Md):
+            cell.source = getattr(spec, locale)
+        elif isinstance(spec, Code) and locale == "zh":
+            cell.source = spec.zh()
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "stream":
+                    output["text"] = spec.zh_output(output["text"])
     return nb
 
 
