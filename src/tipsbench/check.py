@@ -14,7 +14,6 @@ the locale (LC_ALL, LC_MESSAGES, LANG) is Chinese.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import importlib
 import os
 import sys
@@ -27,6 +26,8 @@ from tipsbench import claims, families, verdicts
 from tipsbench.claims import files as claims_files
 from tipsbench.claims import timeline as tl
 from tipsbench.claims.build import BUILD_NAMES, installed_build
+from tipsbench.progress import PYTEST_ARGS as PROGRESS_ARGS
+from tipsbench.progress import Progress
 from tipsbench.render.labels import define
 from tipsbench.results import Run
 from tipsbench.schema import printable
@@ -129,8 +130,8 @@ def measure(rule_tips: set[str]) -> tuple[Run | None, int]:
     try:
         with tempfile.TemporaryDirectory(prefix="tipsbench-check-") as tmp:
             raw = Path(tmp) / "raw.json"
-            code = pytest.main([*paths, "-q", "-p", "no:cacheprovider", "--benchmark-json", str(raw),
-                                "--benchmark-columns=median", "--benchmark-disable-gc"])
+            code = pytest.main([*paths, "-p", "no:cacheprovider", "--benchmark-json", str(raw), *PROGRESS_ARGS],
+                               plugins=[Progress()])
             if not raw.is_file():
                 return None, int(code)
             data = storage.compact(json.loads(raw.read_text(encoding="utf-8")))
@@ -208,8 +209,7 @@ def run_check(chosen: list[verdicts.Tip], loc: str, json_path: str | None) -> in
         else:
             print(text.plain("bench_progress", loc, families=", ".join(sorted(rule_tips)), n=n_rules),
                   file=sys.stderr, flush=True)
-            with contextlib.redirect_stdout(sys.stderr):  # pytest's dots are progress, not the report
-                run, bench_code = measure(rule_tips)
+            run, bench_code = measure(rule_tips)
             runs = (run,) if run is not None else ()
     timeline = shipped_timeline()
     reports, counts = [], {"agree": 0, "contradict": 0, "none": 0}

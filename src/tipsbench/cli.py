@@ -12,6 +12,8 @@ import tempfile
 from pathlib import Path
 
 from tipsbench import results, storage
+from tipsbench.progress import PYTEST_ARGS as PROGRESS_ARGS
+from tipsbench.progress import Progress
 from tipsbench.profiles import PROFILE_ENV, PROFILES, QUICK
 
 BENCHMARKS_DIR = Path("benchmarks")
@@ -94,8 +96,7 @@ def run_suite(args: argparse.Namespace) -> int:
         try:
             with _signals_interrupt(stopped_by, signal.SIGTERM):
                 code = pytest.main([str(suite_dir), "-p", "no:cacheprovider", "--benchmark-json", str(raw),
-                                    "--benchmark-columns=median,iqr,rounds,iterations",
-                                    "--benchmark-sort=fullname", *args.pytest_args])
+                                    *PROGRESS_ARGS, *args.pytest_args], plugins=[Progress()])
         except KeyboardInterrupt:  # a second Ctrl-C while pytest was ending: use what it wrote
             code = pytest.ExitCode.INTERRUPTED
         data = _read_raw(raw)

@@ -129,7 +129,7 @@ class TestInterruptedRunSaving:
     @staticmethod
     def fake_pytest(monkeypatch, write: str | None, then: object) -> None:
         """pytest.main that writes `write` to --benchmark-json, then returns or raises `then`."""
-        def main(args):
+        def main(args, plugins=()):
             if write is not None:
                 Path(args[args.index("--benchmark-json") + 1]).write_text(write)
             if isinstance(then, BaseException):
