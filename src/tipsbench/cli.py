@@ -12,9 +12,9 @@ import tempfile
 from pathlib import Path
 
 from tipsbench import results, storage
+from tipsbench.profiles import PROFILE_ENV, PROFILES, QUICK
 from tipsbench.progress import PYTEST_ARGS as PROGRESS_ARGS
 from tipsbench.progress import Progress
-from tipsbench.profiles import PROFILE_ENV, PROFILES, QUICK
 
 BENCHMARKS_DIR = Path("benchmarks")
 
@@ -177,10 +177,10 @@ CLAIM_MARKS = {"holds": "✓", "fails": "✗", "not-checkable": "–", "unavaila
 
 def run_claims(json_path: str | None) -> int:
     """Every claim on this torch, one line each; exit 1 if a check broke (our bug)."""
+    import warnings
+
     from tipsbench.claims import files
     from tipsbench.schema import printable
-
-    import warnings
 
     with warnings.catch_warnings():  # what the checks provoke is theirs to catch and show
         warnings.simplefilter("ignore")

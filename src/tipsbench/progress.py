@@ -158,8 +158,14 @@ class Progress:
 
     def _start_bar(self) -> None:
         try:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, \
-                TimeElapsedColumn, TimeRemainingColumn
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
+            from rich.progress import Progress as Bar
         except ImportError:  # rich is optional on a bare benchmark machine: plain lines then
             self.fancy = False
             return

@@ -16,6 +16,7 @@ who ``pip install torch`` get.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -172,8 +173,6 @@ def _disk_usage(path: Path) -> int:
     total = 0
     for root, _, names in os.walk(path):
         for name in names:
-            try:
+            with contextlib.suppress(OSError):
                 total += os.lstat(os.path.join(root, name)).st_size
-            except OSError:
-                pass
     return total

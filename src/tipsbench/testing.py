@@ -63,3 +63,41 @@ def claims_file(directory, torch: str, outcomes: dict[str, str], **options):
 
     path = files.write(Path(directory) / files.file_name(torch), claims_data(torch, outcomes, **options))
     return files.load(path)
+
+
+# --- tests that run on every supported torch release --------------------------------------
+
+def accelerator_available() -> bool:
+    """CUDA or MPS usable here, on any release (torch.accelerator arrived in 2.6)."""
+    import torch
+
+    mps = getattr(torch.backends, "mps", None)
+    return bool(torch.cuda.is_available() or (mps is not None and mps.is_available()))
+
+
+def needs_api(path: str):
+    """Skip a test where the installed torch lacks `path` ("torch.serialization.safe_globals")."""
+    import pytest
+
+    from tipsbench.claims import Unavailable, api
+
+    try:
+        api(path)
+    except Unavailable as exc:
+        return pytest.mark.skipif(True, reason=str(exc))
+    return pytest.mark.skipif(False, reason="")
+
+
+def in_scope(claim_id: str):
+    """Skip a test of a claim's behaviour where the installed torch is outside the releases
+    and builds the claim describes (tests/core/test_claims.py still checks its outcome
+    there against the shipped timeline)."""
+    import pytest
+
+    from tipsbench import claims
+    from tipsbench.claims.build import installed_build, installed_release
+
+    claim = claims.get(claim_id)
+    release, build = installed_release(), installed_build()
+    covered = claim.scope.covers(release, build)
+    return pytest.mark.skipif(not covered, reason=f"{claim_id} doesn't describe torch {release} ({build})")

@@ -5,9 +5,8 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-import torch
 
-from tipsbench import doctor, pcie
+from tipsbench import doctor, pcie, testing
 
 
 class FakeTensor:
@@ -76,7 +75,7 @@ class TestVisibleDevices:
 class TestDiagnose:
     def test_this_cpu_machine_exits_zero_and_says_so(self, capsys):
         """On this CPU-only machine doctor exits 0 and reports a CPU-only machine."""
-        if torch.accelerator.is_available():
+        if testing.accelerator_available():
             pytest.skip("an accelerator is present")
         assert doctor.main([]) == 0
         out = capsys.readouterr().out

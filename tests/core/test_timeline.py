@@ -151,6 +151,14 @@ class TestScope:
 
 
 class TestPages:
+    @pytest.fixture(autouse=True)
+    def cpu_2_13(self, monkeypatch):
+        """The live torch these pages are built with, whatever torch runs the tests."""
+        from tipsbench.claims import build
+
+        monkeypatch.setattr(build, "installed_release", lambda: "2.13")
+        monkeypatch.setattr(build, "installed_build", lambda: "cpu")
+
     def _render(self, marker, timeline, locale="en"):
         warnings: list[str] = []
         out = render_markers(marker, PageContext(locale, "p.md", (), warnings.append, url="p/", timeline=timeline,

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-
 HOLDS, FAILS, NOT_CHECKABLE, UNAVAILABLE, ERROR = "holds", "fails", "not-checkable", "unavailable", "error"
 # What a check can come to (a page's data-status, a claims file's "outcome"):
 #   not-checkable: this build or machine can't make the check fail (REQUIREMENTS);

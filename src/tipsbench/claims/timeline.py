@@ -93,7 +93,7 @@ class Timeline:
         before (releases without a change are left out)."""
         found = []
         series = self.series(build)
-        for before, after in zip(series, series[1:]):
+        for before, after in zip(series, series[1:], strict=False):
             changed = [Change(cid, (before, before.claims[cid]), (after, after.claims[cid]))
                        for cid in sorted(after.claims)
                        if cid in before.claims and before.claims[cid].outcome != after.claims[cid].outcome]

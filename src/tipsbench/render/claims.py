@@ -20,8 +20,8 @@ from tipsbench import claims
 from tipsbench.claims import timeline as tl
 from tipsbench.claims.build import BUILD_NAMES
 from tipsbench.claims.files import ClaimsFile, Outcome
-from tipsbench.render.html import Markup, code_spans, join, tag
 from tipsbench.render.common import versions
+from tipsbench.render.html import Markup, code_spans, join, tag
 from tipsbench.render.labels import common, define
 from tipsbench.render.observed import localize
 from tipsbench.render.registry import Arg, PageContext, renderer

@@ -9,7 +9,7 @@ import torch
 
 from tipsbench import families, fmt
 from tipsbench.cases import cache_level_of
-from tipsbench.render.html import Markup, code_spans, join, table, tag
+from tipsbench.render.html import Markup, join, table, tag
 from tipsbench.render.labels import common, define
 from tipsbench.render.registry import Arg, PageContext, renderer
 from tipsbench.results import Record, Run

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import torch
 
+from tipsbench import testing
 from tipsbench.claims import Observation, all_claims, observe
 from tipsbench.families.numpy_tensor import claims as numpy_claims
 
@@ -99,6 +100,7 @@ class TestErrors:
         assert not obs.holds
         assert obs.shown.splitlines()[1].startswith("b() → IndexError: list index out of range")
 
+    @testing.in_scope("numpy.dlpack_grad_buffererror")
     def test_dlpack_grad_is_buffererror(self):
         """Both DLPack directions report BufferError for a tensor that requires grad."""
         obs = shown("numpy.dlpack_grad_buffererror")

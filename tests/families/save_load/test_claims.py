@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tipsbench import testing
 from tipsbench.claims import Observation, all_claims, observe
 
 SAVE_LOAD_CLAIMS = sorted(cid for cid in all_claims() if cid.startswith("save_load."))
@@ -37,6 +38,7 @@ class TestRegistry:
 
 
 class TestFullModel:
+    @testing.in_scope("save_load.full_model_default_load_fails")
     def test_default_load_shows_the_refused_class(self):
         """The observed error is torch's UnpicklingError naming tipsbench.families.save_load.models.MLP, ANSI codes removed."""
         seen = shown("save_load.full_model_default_load_fails")
@@ -45,6 +47,7 @@ class TestFullModel:
         assert "Unsupported global: GLOBAL tipsbench.families.save_load.models.MLP" in seen.shown
         assert "\x1b" not in seen.shown
 
+    @testing.in_scope("save_load.full_model_opt_in")
     def test_opt_in_lists_the_globals(self):
         """The opt-in check shows what get_unsafe_globals_in_checkpoint found and that both loads work."""
         seen = shown("save_load.full_model_opt_in")
@@ -86,6 +89,7 @@ class TestFormats:
 
 
 class TestSafety:
+    @testing.in_scope("save_load.weights_only_blocks_code")
     def test_hostile_pickle_refused_and_not_run(self):
         """The hostile pickle is refused by name (os.makedirs), its call never runs, and tipsbench's helper says why."""
         seen = shown("save_load.weights_only_blocks_code")
@@ -94,6 +98,7 @@ class TestSafety:
         assert "function ran: False" in seen.shown
         assert "tipsbench.families.save_load.checkpoints.load_state_dict: hostile.pt: refused" in seen.shown
 
+    @testing.in_scope("save_load.torchscript_deprecated")
     def test_torchscript_warning_quoted(self):
         """The deprecation warning is quoted as torch emits it."""
         seen = shown("save_load.torchscript_deprecated")

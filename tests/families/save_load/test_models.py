@@ -7,6 +7,7 @@ import io
 import pytest
 import torch
 
+from tipsbench import testing
 from tipsbench.cases import MiB
 from tipsbench.families.save_load import models
 
@@ -71,6 +72,7 @@ class TestStructure:
 
 class TestSafeGlobals:
     @pytest.mark.parametrize("kind", sorted(models.KINDS))
+    @testing.needs_api("torch.serialization.safe_globals")
     def test_allowlist_is_enough(self, kind):
         """safe_globals_for(model) lets weights_only=True load a full-model pickle of every kind."""
         model = models.build(kind, 256 * 1024)

@@ -9,6 +9,7 @@ import pytest
 
 pytest.importorskip("tensorboard")
 
+from tipsbench import testing
 from tipsbench.families.tensorboard import claims as tb  # noqa: E402
 
 
@@ -63,6 +64,7 @@ def test_add_images_defaults_to_nchw():
     assert obs.holds
     assert "NCHW" in obs.shown
 
+@testing.in_scope("tensorboard.add_graph_uses_jit_trace")
 
 def test_add_graph_warns_about_jit_trace():
     """add_graph goes through the deprecated torch.jit.trace."""

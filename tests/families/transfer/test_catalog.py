@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 import torch
 
-from tipsbench import pcie
+from tipsbench import pcie, testing
 from tipsbench.cases import GiB, KiB, MiB
 from tipsbench.families.transfer import catalog as transfer
 
@@ -51,9 +51,9 @@ class TestVariants:
 
     def test_pinned_inputs_need_an_accelerator_here(self):
         """On this CPU-only machine, making pinned inputs raises (the benchmark turns it into a skip)."""
-        if torch.accelerator.is_available():
+        if testing.accelerator_available():
             pytest.skip("an accelerator is present: pinned memory works here")
-        with pytest.raises(RuntimeError, match="accelerator"):
+        with pytest.raises(RuntimeError):  # the message depends on the release and build
             transfer.make_inputs(transfer.VARIANTS_BY_NAME["h2d_pinned"], "cpu", 4 * KiB, torch)
 
     def test_unknown_input_is_refused(self):
@@ -173,7 +173,7 @@ class TestLink:
 @pytest.mark.slow
 def test_benchmarks_skip_with_the_reason_on_a_cpu_machine():
     """Without CUDA/MPS the transfer benchmarks are one skip per variant, saying why."""
-    if torch.accelerator.is_available():
+    if testing.accelerator_available():
         pytest.skip("an accelerator is present: the suite runs instead of skipping")
     done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider",
                            "benchmarks/test_transfer.py"], cwd=ROOT, capture_output=True, text=True, timeout=120)

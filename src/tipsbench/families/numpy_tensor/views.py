@@ -20,9 +20,9 @@ from tipsbench.families.numpy_tensor.records import NumpyFields
 from tipsbench.render.charts import Series, throughput_chart
 from tipsbench.render.common import cache_notes, machine_line, no_results, notes, record_level
 from tipsbench.render.html import Markup, join, table, tag
-from tipsbench.render.releases import figure
 from tipsbench.render.labels import common, define
 from tipsbench.render.registry import Arg, PageContext, renderer
+from tipsbench.render.releases import figure
 from tipsbench.render.tables import results_table
 from tipsbench.results import Record, Run, newest_per_machine
 

@@ -142,6 +142,7 @@ def load_full_model(path: os.PathLike | str, allowed: Iterable[type], map_locati
     fmt = _require_checkpoint(path)
     if fmt not in ("zip", "legacy"):
         raise CheckpointError(path, f"not a torch.save file (format: {fmt})")
+    _require_api(path, "safe_globals", "load a whole model through an allowlist")
     try:
         with torch.serialization.safe_globals(list(allowed)):
             obj = torch.load(path, map_location=map_location, weights_only=True)
@@ -155,12 +156,20 @@ def load_full_model(path: os.PathLike | str, allowed: Iterable[type], map_locati
     return obj
 
 
+def _require_api(path: Path, name: str, purpose: str) -> None:
+    """One line instead of an AttributeError where this torch predates the API."""
+    if not hasattr(torch.serialization, name):
+        raise CheckpointError(path, f"can't {purpose}: torch.serialization.{name} does not exist in "
+                                    f"torch {torch.__version__} (PyTorch 2.6 has it)")
+
+
 def unsafe_globals(path: os.PathLike | str) -> list[str]:
     """The globals a torch.save file would need beyond weights_only's defaults (no code runs)."""
     path = Path(path)
     fmt = _require_checkpoint(path)
     if fmt != "zip":
         raise CheckpointError(path, f"can only list the globals of a zip-format torch.save file, this is {fmt}")
+    _require_api(path, "get_unsafe_globals_in_checkpoint", "list a checkpoint's globals without loading it")
     try:
         return sorted(torch.serialization.get_unsafe_globals_in_checkpoint(path))
     except (RuntimeError, ValueError, EOFError, KeyError, zipfile.BadZipFile, pickle.UnpicklingError, OSError) as exc:

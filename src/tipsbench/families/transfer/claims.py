@@ -141,7 +141,6 @@ def pin_memory_device_deprecated() -> Observation:
     zh="自 PyTorch 2.6 起，torch 提供与设备无关的 `torch.accelerator` 接口：`is_available()`、`current_accelerator()`、`device_count()` 和 `synchronize()`。",
 )
 def accelerator_api() -> Observation:
-    import torch
 
     names = ("is_available", "current_accelerator", "device_count", "synchronize")
     accel = api("torch.accelerator")  # arrived in torch 2.6: unavailable before
