@@ -15,14 +15,32 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 class TestReport:
-    def test_table_has_the_columns_users_need(self, data_dir, capsys):
-        """The report shows tip, variant, size, median, throughput, % of ceiling and memory."""
+    def test_table_per_tip_with_sizes_as_columns(self, data_dir, capsys):
+        """One table per tip, a row per call, a column per size: median and share of the ceiling."""
         assert main(["report", str(data_dir / "numpy_run.json")]) == 0
         out = capsys.readouterr().out
-        for column in ("tip", "variant", "size", "median", "throughput", "% ceiling", "memory"):
-            assert column in out
-        assert "torch.from_numpy(a)" in out and "shares" in out and "copies" in out
-        assert "18.3 ms" in out and "3.66 GB/s" in out and "13%" in out
+        head = next(line for line in out.splitlines() if line.startswith("numpy "))
+        assert "dtype" in head and "memory" in head and "KiB" in head and "MiB" in head
+        row = next(line for line in out.splitlines() if line.startswith("torch.tensor(a) "))
+        assert "copies" in row and "18.3 ms · 13%" in row
+        assert any(line.startswith("torch.from_numpy(a) ") and "shares" in line for line in out.splitlines())
+
+    def test_markdown_is_a_table_per_tip_and_escapes_pipes(self, data_dir, tmp_path, capsys):
+        data = json.loads((data_dir / "numpy_run.json").read_text())
+        data["benchmarks"][0]["extra_info"]["code"] = "a | b `x`"
+        path = tmp_path / "md.json"
+        path.write_text(json.dumps(data))
+        assert main(["report", "--format", "markdown", str(path)]) == 0
+        out = capsys.readouterr().out
+        assert "**numpy**" in out and "|---|---|---|---:|" in out and "a \\| b 'x'" in out
+
+    def test_json_has_every_cell(self, data_dir, capsys):
+        assert main(["report", "--format", "json", str(data_dir / "numpy_run.json")]) == 0
+        [doc] = json.loads(capsys.readouterr().out)
+        rows = doc["tips"]["numpy"]
+        tensor = next(r for r in rows if r["code"] == "torch.tensor(a)")
+        assert tensor["memory"] == "copies" and all(c["median_s"] > 0 for c in tensor["cells"])
+        assert any(c["ceiling_share"] for c in tensor["cells"])
 
     @pytest.mark.parametrize("name", ["empty.json", "truncated.json", "not_json.json", "wrong_shape.json", "newer_format.json", "missing.json"])
     def test_bad_file_is_one_line_no_traceback(self, data_dir, capsys, name):

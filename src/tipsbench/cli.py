@@ -20,7 +20,14 @@ BENCHMARKS_DIR = Path("benchmarks")
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+    try:
+        return _main(sys.argv[1:] if argv is None else argv)
+    except BrokenPipeError:  # `tipsbench report … | head`: the reader left, nothing is wrong
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _main(argv: list[str]) -> int:
     # Commands with options of their own, which a REMAINDER argument can't start with.
     if argv[:1] == ["timeline"]:
         from tipsbench import releases
@@ -43,8 +50,10 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--benchmarks", default=str(BENCHMARKS_DIR), help="the suite's folder (default: ./benchmarks)")
     run.add_argument("pytest_args", nargs="*", help="extra pytest arguments, after --, e.g. -- -k numpy")
 
-    report = commands.add_parser("report", help="print results files as tables")
+    report = commands.add_parser("report", help="print results files as tables (one per tip, sizes as columns)")
     report.add_argument("files", nargs="+", metavar="FILE")
+    report.add_argument("--format", choices=("text", "markdown", "json"), default="text",
+                        help="text for a terminal, markdown for a pull-request comment, json for a script")
 
     doctor = commands.add_parser("doctor", help="what torch sees: devices, CUDA settings, pinned memory")
     doctor.add_argument("rest", nargs=argparse.REMAINDER)
@@ -64,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
             print("tipsbench: interrupted", file=sys.stderr)
             return 130
     if args.command == "report":
-        return report_files(args.files)
+        return report_files(args.files, args.format)
     if args.command == "claims":
         return run_claims(args.json)
     from tipsbench import doctor as doctor_module
@@ -199,20 +208,26 @@ def run_claims(json_path: str | None) -> int:
     return 1 if counts.get("error") else 0
 
 
-def report_files(files: list[str]) -> int:
-    from tipsbench.report import render
+def report_files(files: list[str], form: str = "text") -> int:
+    from tipsbench import report
 
-    status = 0
-    for index, name in enumerate(files):
+    status, documents = 0, []
+    for name in files:
         try:
             run = results.load_run(name)
         except results.ResultsError as exc:
             print(f"tipsbench: {exc}", file=sys.stderr)
             status = 1
             continue
-        if index:
-            print()
-        print(render(run))
+        if form == "json":
+            documents.append(report.as_json(run))
+        else:
+            if documents:
+                print()
+            documents.append(run)
+            print(report.render_markdown(run) if form == "markdown" else report.render(run))
+    if form == "json":
+        print(json.dumps(documents, indent=1))
     return status
 
 
