@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from tipsbench.claims import files as claims_files
+from tipsbench.progress import duration
 
 DEFAULT_RELEASES = tuple(f"2.{minor}" for minor in range(4, 16))
 # A release's environment takes ~5 GB (the CUDA libraries); uv's cache takes as much
@@ -91,12 +92,16 @@ def main(argv: list[str] | None = None) -> int:
     done: list[ReleaseRun] = []
     started = time.perf_counter()
     for release in args.torch:
+        print(f"tipsbench timeline: [{len(done) + 1}/{len(args.torch)}] torch {release}: installing and running…",
+              flush=True)
         run = run_release(uv, repo, workdir, release, args)
         done.append(run)
         status = f"torch {run.torch}, numpy {run.numpy}" if run.status == "ok" else f"failed: {run.why}"
         timings = ", ".join(f"{k} {v:.0f} s" for k, v in run.seconds.items())
-        print(f"tipsbench timeline: {release}: {status} ({timings}; environment {run.environment_bytes / 1e9:.1f} GB)",
-              flush=True)
+        elapsed = time.perf_counter() - started
+        left = elapsed / len(done) * (len(args.torch) - len(done))
+        print(f"tipsbench timeline: [{len(done)}/{len(args.torch)}] {release}: {status} ({timings}; environment "
+              f"{run.environment_bytes / 1e9:.1f} GB) · {duration(elapsed)} elapsed, ~{duration(left)} left", flush=True)
     index = {"date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "python": args.python,
              "seconds": round(time.perf_counter() - started, 1), "releases": [asdict(r) for r in done]}
     # Kept beside the claims files (whose loader reads only torch-*.json), never among the
