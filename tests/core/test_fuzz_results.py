@@ -259,8 +259,12 @@ def hostile_timeline() -> Timeline:
     directory = tempfile.mkdtemp(prefix="tipsbench-fuzz-claims-")
     ids = sorted(claims.all_claims())
     shown = {cid: list(PAYLOADS) for cid in ids}
-    return Timeline([testing.claims_file(directory, "2.14.1", {cid: "holds" for cid in ids}, shown=shown),
-                     testing.claims_file(directory, "2.15.0", {cid: "fails" for cid in ids}, shown=shown)])
+    # Releases and a build no test run has: what the live claims are judged against stays
+    # their scope, whichever torch runs the tests.
+    return Timeline([testing.claims_file(directory, "1.98.0", {cid: "holds" for cid in ids}, shown=shown,
+                                         build="rocm-gpu"),
+                     testing.claims_file(directory, "1.99.0", {cid: "fails" for cid in ids}, shown=shown,
+                                         build="rocm-gpu")])
 
 
 def context(locale: str, run: results.Run, warn) -> PageContext:
