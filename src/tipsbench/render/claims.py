@@ -44,6 +44,11 @@ text = define("claims", {
     "span_until": {"en": "holds until {release}", "zh": "到 {release} 为止成立"},
     "span_none": {"en": "holds on none of the releases checked", "zh": "在检查过的版本上都不成立"},
     "span_list": {"en": "holds on {releases}", "zh": "在 {releases} 上成立"},
+    "short_all": {"en": "✓ {first}–{last}", "zh": "✓ {first}–{last}"},
+    "short_since": {"en": "✓ since {release}", "zh": "✓ 自 {release} 起"},
+    "short_until": {"en": "✓ until {release}", "zh": "✓ 至 {release}"},
+    "short_none": {"en": "✗ none", "zh": "✗ 均不成立"},
+    "short_list": {"en": "✓ {releases}", "zh": "✓ {releases}"},
     "series_note": {"en": "torch from PyPI ({build}), checked by `tipsbench timeline`",
                     "zh": "PyPI 上的 torch（{build}），由 `tipsbench timeline` 检查"},
     "outcome_holds": {"en": "holds", "zh": "成立"},
@@ -66,6 +71,17 @@ text = define("claims", {
 
 def outcome_word(outcome: str, locale: str) -> str:
     return text.plain(f"outcome_{outcome}", locale)
+
+
+def span_short(span: tl.Span, locale: str) -> str:
+    """The same, for a table cell: '✓ since 2.6'."""
+    if span.kind == "all":
+        return text.plain("short_all", locale, first=span.releases[0], last=span.releases[1])
+    if span.kind in ("since", "until"):
+        return text.plain(f"short_{span.kind}", locale, release=span.releases[0])
+    if span.kind == "list":
+        return text.plain("short_list", locale, releases=", ".join(span.releases))
+    return text.plain("short_none", locale)
 
 
 def span_words(span: tl.Span, locale: str) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from mkdocs.utils import get_relative_url
 
 from tipsbench import verdicts
-from tipsbench.render.claims import span_words
+from tipsbench.render.claims import span_short, span_words
 from tipsbench.render.common import versions
 from tipsbench.render.html import Markup, cell, code_spans, join, table, tag
 from tipsbench.render.labels import define
@@ -40,7 +40,7 @@ text = define("verdict", {
     "evidence_outside": {"en": "{n} of its claims don't hold on {versions}, as the timeline records for this release",
                          "zh": "其中 {n} 条说法在 {versions} 上不成立，与时间线对这个版本的记录一致"},
     "evidence_releases": {"en": "Across torch releases its claims: {span}", "zh": "在各 torch 版本上，它所依据的说法：{span}"},
-    "head_releases": {"en": "Its claims across releases", "zh": "所依据的说法在各版本上"},
+    "head_releases": {"en": "Its claims by torch release", "zh": "所依据的说法在各 torch 版本上"},
     "contradicted": {"en": "The evidence contradicts this verdict on this build:",
                      "zh": "在本次构建中，证据与这个结论相矛盾："},
     "contradicted_short": {"en": "contradicted by the evidence", "zh": "与证据矛盾"},
@@ -120,12 +120,16 @@ def verdict(ctx: PageContext, args: dict[str, str]) -> Markup:
                data_tip=tip.id, data_verdict=tip.verdict)
 
 
-def _row_cells(ctx: PageContext, tip: verdicts.Tip) -> list[Markup]:
-    """The verdict cell and the releases cell of a table row."""
+def _row_cells(ctx: PageContext, tip: verdicts.Tip) -> Markup:
+    """The verdict cell of a table row: the verdict, and under it where its claims held
+    across the shipped torch releases ("✓ since 2.6")."""
     evidence = _check(ctx, tip)
-    releases = span_words(evidence.releases, ctx.locale) if evidence.releases else "—"
-    return [cell(_verdict_span(tip, ctx.locale, bool(evidence.contradictions)), class_="tb-verdict-cell"),
-            cell(tag("span", releases, data_tip=tip.id), class_="tb-releases-cell")]
+    body = _verdict_span(tip, ctx.locale, bool(evidence.contradictions))
+    if evidence.releases is not None:
+        label = text.plain("head_releases", ctx.locale) + ("：" if ctx.locale == "zh" else ": ")
+        body += tag("span", label + span_short(evidence.releases, ctx.locale), class_="tb-releases",
+                    title=span_words(evidence.releases, ctx.locale), data_tip=tip.id)
+    return cell(body, class_="tb-verdict-cell")
 
 
 @renderer("verdicts", page=Arg(required=True, choices=lambda: {t.page.split("#")[0] for t in verdicts.all_tips().values()}))
@@ -134,8 +138,8 @@ def page_verdicts(ctx: PageContext, args: dict[str, str]) -> Markup:
     rows = []
     for tip in verdicts.tips_for_page(args["page"]):
         link = tag("a", code_spans(tip.name(ctx.locale)), href=_href(ctx, tip.page))
-        rows.append([link, *_row_cells(ctx, tip)])
-    head = [text.plain(k, ctx.locale) for k in ("head_tip", "head_verdict", "head_releases")]
+        rows.append([link, _row_cells(ctx, tip)])
+    head = [text.plain(k, ctx.locale) for k in ("head_tip", "head_verdict")]
     return table(head, rows, wrap=True)
 
 
@@ -147,6 +151,6 @@ def tips_index(ctx: PageContext, args: dict[str, str]) -> Markup:
         seed = code_spans(tip.seed["en"]) if ctx.locale == "en" else tag("span", tip.seed["zh"], lang="zh")
         stem = tip.page.split("#")[0]
         page = tag("a", ctx.titles.get(stem, stem), href=_href(ctx, tip.page))
-        rows.append([str(tip.index), seed, *_row_cells(ctx, tip), page])
-    head = [text.plain(k, ctx.locale) for k in ("head_seed", "head_verdict", "head_releases", "head_page")]
+        rows.append([str(tip.index), seed, _row_cells(ctx, tip), page])
+    head = [text.plain(k, ctx.locale) for k in ("head_seed", "head_verdict", "head_page")]
     return table(["#", *head], rows, wrap=True)
