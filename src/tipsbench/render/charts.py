@@ -79,7 +79,7 @@ def release_chart(series: Sequence[ReleaseSeries], releases: Sequence[str], *, t
     """Inline SVG: one line per headline figure, its median time (log scale) per torch
     release; a release a figure wasn't measured on is a gap in its line."""
     chart_id = _safe_id(chart_id)
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import FuncFormatter, LogLocator
 
     from tipsbench import fmt
 
@@ -90,6 +90,8 @@ def release_chart(series: Sequence[ReleaseSeries], releases: Sequence[str], *, t
                     label=_legend_text(s.name))
         ax.set_yscale("log")
         ax.set_xticks(range(len(releases)), list(releases))
+        # Ticks at 1, 2 and 5 of each decade: a dozen releases rarely span more than one.
+        ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.duration(v).replace(" ", "\u00a0")))
         ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
         _finish(ax, title, x_label, y_label)

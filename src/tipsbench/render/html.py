@@ -57,10 +57,10 @@ def table(head: Iterable[object], rows: Iterable[Iterable[object]], *, row_heade
           wrap: bool = False) -> Markup:
     """A Material-styled table: every cell escaped unless it is Markup.
 
-    A cell may be a ``Cell`` (from ``cell``) when it needs attributes of its own;
+    A cell, a header one too, may be a ``Cell`` (from ``cell``) when it needs attributes of its own;
     ``row_headers`` makes each row's first cell a <th>.
     """
-    head_html = join(tag("th", h) for h in head)
+    head_html = join(h if isinstance(h, Cell) else tag("th", h) for h in head)
     body = []
     for row in rows:
         cells = []

@@ -30,13 +30,20 @@ class Figure:
     id: str
     label: dict[str, str]  # locale -> what is timed (may hold `code`)
     where: Callable[[Record], bool] = field(compare=False)
+    short: dict[str, str] = field(default_factory=dict)  # locale -> a table header (default: label)
+    # A ratio figure: the record `where` picks over the one `over` picks, both from the
+    # same run (a shared machine's mood cancels out); drawn in the table, not the chart.
+    over: Callable[[Record], bool] | None = field(default=None, compare=False)
 
 
 _FIGURES: dict[str, list[Figure]] = {}
 
 
-def figure(tip: str, figure_id: str, *, en: str, zh: str, where: Callable[[Record], bool]) -> None:
-    _FIGURES.setdefault(tip, []).append(Figure(tip, figure_id, {"en": en, "zh": zh}, where))
+def figure(tip: str, figure_id: str, *, en: str, zh: str, where: Callable[[Record], bool],
+           over: Callable[[Record], bool] | None = None, short: tuple[str, str] | None = None) -> None:
+    """Register a headline figure; `short` (en, zh) heads its table column."""
+    heads = {"en": short[0], "zh": short[1]} if short else {}
+    _FIGURES.setdefault(tip, []).append(Figure(tip, figure_id, {"en": en, "zh": zh}, where, heads, over))
 
 
 def figures(tip: str) -> list[Figure]:
@@ -54,8 +61,9 @@ text = define("releases", {
     "axis_release": {"en": "torch release", "zh": "torch 版本"},
     "axis_time": {"en": "Median time (log scale)", "zh": "中位耗时（对数坐标）"},
     "head_figure": {"en": "What is timed", "zh": "测的是什么"},
-    "machine": {"en": "All on one machine: {cpu}, quick profile; runs in `results/timeline/`: {files}.",
-                "zh": "全部在同一台机器上测得：{cpu}，快速档；运行结果在 `results/timeline/` 中：{files}。"},
+    "machine": {"en": "All on one machine: {cpu}, quick profile; one run per release in `results/timeline/` (hover over a release for its file).",
+                "zh": "全部在同一台机器上用快速档测得：{cpu}；每个版本一次运行，结果在 `results/timeline/` 中（鼠标移到版本号上可看到对应的文件）。"},
+    "means": {"en": ": ", "zh": "："},
     "none": {"en": "No release runs yet: `tipsbench timeline --bench` makes them.",
              "zh": "还没有各版本的运行结果：`tipsbench timeline --bench` 会生成它们。"},
 })
@@ -78,8 +86,23 @@ def _per_release(runs: tuple[Run, ...]) -> list[tuple[str, Run]]:
     return sorted(by_machine[machine].items(), key=lambda item: release_key(item[0]))
 
 
-def _record(run: Run, fig: Figure) -> Record | None:
-    return next((r for r in run.for_tip(fig.tip) if fig.where(r)), None)
+def _record(run: Run, fig: Figure, where: Callable[[Record], bool] | None = None) -> Record | None:
+    return next((r for r in run.for_tip(fig.tip) if (where or fig.where)(r)), None)
+
+
+def _cell(run: Run, fig: Figure) -> tuple[float | None, object]:
+    """(the median time to plot, or None for a ratio; the table cell), "—" when not measured."""
+    record = _record(run, fig)
+    if record is None:
+        return None, "—"
+    if fig.over is None:
+        tooltip = f"torch {run.machine.torch_version} · IQR {fmt.duration(record.iqr_s)} · {record.rounds} rounds"
+        return record.median_s, cell(fmt.duration(record.median_s), title=tooltip, class_="tb-num")
+    base = _record(run, fig, fig.over)
+    if base is None or base.median_s <= 0:
+        return None, "—"
+    tooltip = f"torch {run.machine.torch_version} · {fmt.duration(record.median_s)} / {fmt.duration(base.median_s)}"
+    return None, cell(f"{record.median_s / base.median_s:.2f}×", title=tooltip, class_="tb-num")
 
 
 @renderer("release-bench", tip=Arg(required=True, choices=tips_with_figures))
@@ -90,22 +113,27 @@ def release_bench(ctx: PageContext, args: dict[str, str]) -> Markup:
     if not chosen or not figs:
         return tag("p", text.text("none", loc), class_="tb-empty")
     releases = [release for release, _ in chosen]
-    series, rows = [], []
+    series, columns = [], []
     for fig in figs:
         points, cells = [], []
         for index, (_, run) in enumerate(chosen):
-            record = _record(run, fig)
-            if record is None:
-                cells.append("—")
-                continue
-            points.append((index, record.median_s))
-            tooltip = f"torch {run.machine.torch_version} · IQR {fmt.duration(record.iqr_s)} · {record.rounds} rounds"
-            cells.append(cell(fmt.duration(record.median_s), title=tooltip, class_="tb-num"))
-        series.append(ReleaseSeries(fig.label[loc].replace("`", ""), tuple(points)))
-        rows.append([code_spans(fig.label[loc]), *cells])
+            value, shown = _cell(run, fig)
+            cells.append(shown)
+            if value is not None:
+                points.append((index, value))
+        if fig.over is None:
+            series.append(ReleaseSeries(fig.label[loc].replace("`", ""), tuple(points)))
+        columns.append(cells)
     chart = release_chart(series, releases, title=text.plain("title", loc), x_label=text.plain("axis_release", loc),
                           y_label=text.plain("axis_time", loc), chart_id=f"tb-releases-{tip}-{loc}")
-    grid = table([text.plain("head_figure", loc), *releases], rows)
-    files = join((tag("code", run.file_name) for _, run in chosen), ", ")
-    line = tag("p", text.text("machine", loc, cpu=chosen[0][1].machine.cpu_model, files=files), class_="tb-provenance")
-    return join([tag("figure", chart, class_="tb-figure"), grid, line])
+    # A row per release (a dozen), a column per figure (a few): it fits the page's width,
+    # and each row names the results file its numbers come from.
+    rows = [[cell(f"torch {run.machine.torch_version}", title=run.file_name), *(column[i] for column in columns)]
+            for i, (_, run) in enumerate(chosen)]
+    head = [text.plain("axis_release", loc),
+            *(cell(code_spans(fig.short.get(loc) or fig.label[loc]), header=True, title=fig.label[loc]) for fig in figs)]
+    grid = table(head, rows)
+    key = tag("ul", join(tag("li", tag("strong", code_spans(fig.short[loc])) + text.text("means", loc) + code_spans(fig.label[loc]))
+                         for fig in figs if fig.short.get(loc)), class_="tb-note")
+    line = tag("p", text.text("machine", loc, cpu=chosen[0][1].machine.cpu_model), class_="tb-provenance")
+    return join([tag("figure", chart, class_="tb-figure"), grid, key, line])

@@ -12,7 +12,7 @@ Markers:
 from __future__ import annotations
 
 from tipsbench import fmt
-from tipsbench.cases import MiB
+from tipsbench.cases import KiB, MiB
 from tipsbench.ceilings import MEMCPY
 from tipsbench.families.numpy_tensor import TIP
 from tipsbench.families.numpy_tensor.catalog import DTYPES_FULL
@@ -191,13 +191,14 @@ def fidelity(ctx: PageContext, args: dict[str, str]) -> Markup:
 
 # --- across torch releases (render/releases.py) -------------------------------------------
 
-def _float32_1mib(variant: str):
-    return lambda r: r.variant == variant and r.dtype == "float32" and r.nbytes == MiB
+def _float32(variant: str, nbytes: int):
+    return lambda r: r.variant == variant and r.dtype == "float32" and r.nbytes == nbytes
 
 
-figure(TIP, "from_numpy", en="`torch.from_numpy(a)`, float32, 1 MiB (shares)", zh="`torch.from_numpy(a)`，float32，1 MiB（共享）",
-       where=_float32_1mib("from_numpy"))
-figure(TIP, "tensor", en="`torch.tensor(a)`, float32, 1 MiB (copies)", zh="`torch.tensor(a)`，float32，1 MiB（复制）",
-       where=_float32_1mib("tensor"))
-figure(TIP, "numpy", en="`t.numpy()`, float32, 1 MiB (shares)", zh="`t.numpy()`，float32，1 MiB（共享）",
-       where=_float32_1mib("numpy"))
+# The quick profile's sizes: 1 KiB shows a call's fixed cost, 64 MiB a copy's bandwidth.
+figure(TIP, "from_numpy", en="`torch.from_numpy(a)`, float32, 1 KiB (shares)", zh="`torch.from_numpy(a)`，float32，1 KiB（共享）",
+       where=_float32("from_numpy", KiB), short=("from_numpy", "from_numpy"))
+figure(TIP, "numpy", en="`t.numpy()`, float32, 1 KiB (shares)", zh="`t.numpy()`，float32，1 KiB（共享）",
+       where=_float32("numpy", KiB), short=("t.numpy()", "t.numpy()"))
+figure(TIP, "tensor", en="`torch.tensor(a)`, float32, 64 MiB (copies)", zh="`torch.tensor(a)`，float32，64 MiB（复制）",
+       where=_float32("tensor", 64 * MiB), short=("torch.tensor", "torch.tensor"))

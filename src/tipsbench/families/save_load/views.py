@@ -297,9 +297,15 @@ def _mlp_1mib(variant: str, target: str):
 
 
 figure(TIP, "save_state_dict", en="`torch.save(model.state_dict(), f)`, MLP 1 MiB, to a file",
-       zh="`torch.save(model.state_dict(), f)`，1 MiB 的 MLP，写入文件", where=_mlp_1mib("save_state_dict", "file"))
+       zh="`torch.save(model.state_dict(), f)`，1 MiB 的 MLP，写入文件", where=_mlp_1mib("save_state_dict", "file"),
+       short=("save", "保存"))
 figure(TIP, "load_state_dict", en="`torch.load(f)` of that state_dict (default unpickler: pickle up to 2.5, `weights_only` from 2.6)",
        zh="用 `torch.load(f)` 读回这个 state_dict（默认反序列化器：2.5 及更早版本是 pickle，自 2.6 起是 `weights_only`）",
-       where=_mlp_1mib("load_state_dict", "cached"))
+       where=_mlp_1mib("load_state_dict", "cached"), short=("load state_dict", "加载 state_dict"))
 figure(TIP, "load_full", en="`torch.load(f, weights_only=False)` of the full model",
-       zh="用 `torch.load(f, weights_only=False)` 读回完整模型", where=_mlp_1mib("load_full", "cached"))
+       zh="用 `torch.load(f, weights_only=False)` 读回完整模型", where=_mlp_1mib("load_full", "cached"),
+       short=("load full model", "加载完整模型"))
+figure(TIP, "default_over_pickle", en="the state_dict's `torch.load(f)` ÷ the full model's `weights_only=False` load, in one run",
+       zh="同一次运行中，state_dict 的 `torch.load(f)` 与完整模型 `weights_only=False` 加载的耗时之比",
+       where=_mlp_1mib("load_state_dict", "cached"), over=_mlp_1mib("load_full", "cached"),
+       short=("ratio", "耗时比"))
