@@ -63,7 +63,7 @@ text = define("claims", {
     "changes_count_one": {"en": "One claim changed from {before} to {after}", "zh": "从 {before} 到 {after}，有 1 条说法的结果变了"},
     "changes_before": {"en": "Before", "zh": "之前"},
     "changes_after": {"en": "After", "zh": "之后"},
-    "changes_page": {"en": "shown on", "zh": "所在页面"},
+    "changes_page": {"en": "(shown on {title})", "zh": "（见“{title}”页）"},
     "no_timeline": {"en": "No claims files yet: run `tipsbench timeline` to make `results/claims/`.",
                     "zh": "还没有说法检查文件：运行 `tipsbench timeline` 生成 `results/claims/`。"},
 })
@@ -194,7 +194,7 @@ def claim_changes(ctx: PageContext, args: dict[str, str]) -> Markup:
             if page:
                 target = ("zh/" if ctx.locale == "zh" else "") + (f"{page}/" if page != "index" else "")
                 href = get_relative_url(target or "./", ctx.url)
-                link = " " + tag("a", f"({text.plain('changes_page', ctx.locale)} {ctx.titles.get(page, page)})", href=href)
+                link = " " + tag("a", text.plain("changes_page", ctx.locale, title=ctx.titles.get(page, page)), href=href)
             items.append(tag("div", tag("p", code_spans(claim.text[ctx.locale]) + link)
                              + tag("div", _observed(*change.before, ctx.locale), class_="tb-change-before")
                              + tag("div", _observed(*change.after, ctx.locale), class_="tb-change-after"),
