@@ -237,17 +237,19 @@ def describe(tip: verdicts.Tip, evidence: verdicts.Evidence, kind: str, loc: str
     from tipsbench.render.verdicts import text as verdict_words
 
     index = f"[{tip.index}] " if tip.index else ""
+    colon, dash = ("：", "——") if loc == "zh" else (": ", " — ")
     lines = [f"{index}{tip.id}",
-             f"  {text.plain('seed', loc)}: {tip.seed[loc]}",
-             f"  {text.plain('site', loc)}: {verdict_words.plain(tip.verdict, loc)}"
-             + (f" — {tip.reason[loc]}" if tip.reason[loc] else "")]
+             f"  {text.plain('seed', loc)}{colon}{tip.seed[loc]}",
+             f"  {text.plain('site', loc)}{colon}{verdict_words.plain(tip.verdict, loc)}"
+             + (f"{dash}{tip.reason[loc]}" if tip.reason[loc] else "")]
+    here = f"  {text.plain('here', loc)}{colon}"
     if kind == "contradict":
-        lines.append(f"  {text.plain('here', loc)}: ✗ {text.plain('contradicts', loc)}")
+        lines.append(f"{here}✗ {text.plain('contradicts', loc)}")
         lines += [f"      {printable(problem)}" for problem in evidence.contradictions]
     elif kind == "agree":
-        lines.append(f"  {text.plain('here', loc)}: ✓ {text.plain('agrees', loc)}")
+        lines.append(f"{here}✓ {text.plain('agrees', loc)}")
     else:
-        lines.append(f"  {text.plain('here', loc)}: – {text.plain('no_evidence', loc)}")
+        lines.append(f"{here}– {text.plain('no_evidence', loc)}")
     if evidence.outside and evidence.releases is not None:
         lines.append("  " + text.plain("outside", loc, n=len(evidence.outside), span=span_words(evidence.releases, loc)))
     for claim_id, judgement in evidence.claims:
@@ -262,10 +264,10 @@ def describe(tip: verdicts.Tip, evidence: verdicts.Evidence, kind: str, loc: str
     for rule in tip.rules:
         if rule.id in measured:
             _, result = measured[rule.id]
-            lines.append(f"    {'✓' if result.holds else '✗'} {text.plain('rule', loc)}: {rule.text[loc]}")
+            lines.append(f"    {'✓' if result.holds else '✗'} {text.plain('rule', loc)}{colon}{rule.text[loc]}")
             lines.append(f"        {printable(result.detail)}")
         else:
-            lines.append(f"    – {text.plain('rule', loc)}: {rule.text[loc]} ({text.plain('rule_not_measured', loc)})")
+            lines.append(f"    – {text.plain('rule', loc)}{colon}{rule.text[loc]}{'（' if loc == 'zh' else ' ('}{text.plain('rule_not_measured', loc)}{'）' if loc == 'zh' else ')'}")
     return "\n".join(lines)
 
 

@@ -100,7 +100,7 @@ def pin_memory_needs_accelerator() -> Observation:
 @claim(
     "gpu.cuda_without_device_raises",
     en="`.cuda()` raises when no CUDA device can be used, whether torch was built without CUDA or every GPU is hidden.",
-    zh="没有可用的 CUDA 设备时，`.cuda()` 直接抛出异常：无论 PyTorch 是 CPU 版本，还是所有 GPU 都被隐藏。",
+    zh="没有可用的 CUDA 设备时，`.cuda()` 直接抛出异常：无论是 PyTorch 的 CPU 构建，还是所有 GPU 都被隐藏。",
 )
 def cuda_without_device_raises() -> Observation:
     error = probe()["cuda_error"]
