@@ -105,6 +105,10 @@ class Progress:
             tally.skipped += 1
             reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
             reason = reason.removeprefix("Skipped: ")
+            # "h2d_pinned: no CUDA device…": the case's name first; group by what follows.
+            head, sep, rest = reason.partition(": ")
+            if sep and " " not in head:
+                reason = rest
             tally.skip_reasons[reason] = tally.skip_reasons.get(reason, 0) + 1
         elif report.failed:
             tally.failed += 1

@@ -49,7 +49,7 @@ def test_summary_groups_by_family_with_skip_reasons_and_failures():
     cases = [
         ("benchmarks/test_save_load.py::test_save_load[a]", "passed", None),
         ("benchmarks/test_transfer.py::test_h2d[b]", "skipped", ("f", 1, "Skipped: no CUDA/MPS device was found")),
-        ("benchmarks/test_transfer.py::test_h2d[c]", "skipped", ("f", 1, "Skipped: no CUDA/MPS device was found")),
+        ("benchmarks/test_transfer.py::test_h2d[c]", "skipped", ("f", 1, "Skipped: d2h_pinned: no CUDA/MPS device was found")),
         ("benchmarks/test_save_load.py::test_save_load[d]", "failed", "Traceback…\nE   RuntimeError: disk full"),
     ]
     out = _run(cases, clock, stream)
