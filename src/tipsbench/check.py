@@ -29,6 +29,7 @@ from tipsbench.claims.build import BUILD_NAMES, installed_build
 from tipsbench.progress import PYTEST_ARGS as PROGRESS_ARGS
 from tipsbench.progress import Progress
 from tipsbench.render.labels import define
+from tipsbench.render.observed import detail_zh, line_zh
 from tipsbench.results import Run
 from tipsbench.schema import printable
 
@@ -257,15 +258,14 @@ def describe(tip: verdicts.Tip, evidence: verdicts.Evidence, kind: str, loc: str
         lines.append(f"    {MARKS[judgement.outcome]} {claims.get(claim_id).text[loc]}")
         first = seen.shown.splitlines()[0] if seen.shown else ""
         if first:
-            from tipsbench.render.observed import line_zh
-
             lines.append(f"        {printable(line_zh(first) if loc == 'zh' else first)[:160]}")
     measured = {rule.id: (name, result) for rule, name, result in evidence.rules}
     for rule in tip.rules:
         if rule.id in measured:
             _, result = measured[rule.id]
             lines.append(f"    {'✓' if result.holds else '✗'} {text.plain('rule', loc)}{colon}{rule.text[loc]}")
-            lines.append(f"        {printable(result.detail)}")
+            detail = detail_zh(result.detail) if loc == "zh" else result.detail
+            lines.append(f"        {printable(detail)}")
         else:
             lines.append(f"    – {text.plain('rule', loc)}{colon}{rule.text[loc]}{'（' if loc == 'zh' else ' ('}{text.plain('rule_not_measured', loc)}{'）' if loc == 'zh' else ')'}")
     return "\n".join(lines)
