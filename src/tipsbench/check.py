@@ -60,6 +60,10 @@ text = define("check", {
                     "zh": "这里没有可检查的证据（本站的结论依据页面上的说明）"},
     "rule": {"en": "rule", "zh": "规则"},
     "rule_not_measured": {"en": "not measured by the quick profile here", "zh": "本机的快速档没有测到这些数字"},
+    "summary_one": {"en": "The evidence {how}.", "zh": "{how}。"},
+    "how_agree": {"en": "agrees with the site", "zh": "证据与本站一致"},
+    "how_contradict": {"en": "contradicts the site", "zh": "证据与本站矛盾"},
+    "how_none": {"en": "can't be checked here", "zh": "在本机没有可检查的证据"},
     "summary": {"en": "{n} tips: the evidence agrees with the site for {agree}, contradicts it for {contradict}; {none} have no evidence to check here",
                 "zh": "{n} 个技巧：{agree} 个与本站一致，{contradict} 个与本站矛盾，{none} 个在本机没有可检查的证据"},
     "wrote": {"en": "wrote {path}", "zh": "已写入 {path}"},
@@ -222,7 +226,10 @@ def run_check(chosen: list[verdicts.Tip], loc: str, json_path: str | None) -> in
         print()
         print(describe(tip, evidence, kind, loc))
     print()
-    print(text.plain("summary", loc, n=len(chosen), **counts))
+    if len(chosen) == 1:
+        print(text.plain("summary_one", loc, how=text.plain(f"how_{reports[0][2]}", loc)))
+    else:
+        print(text.plain("summary", loc, n=len(chosen), **counts))
     broken = [cid for cid in claim_ids if claims.observe(cid).status == claims.ERROR]
     if broken:
         print(text.plain("broken", loc, n=len(broken)), file=sys.stderr)
