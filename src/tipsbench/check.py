@@ -59,6 +59,7 @@ text = define("check", {
     "no_evidence": {"en": "no evidence to check here (the site's verdict rests on its pages' text)",
                     "zh": "这里没有可检查的证据（本站的结论依据页面上的说明）"},
     "rule": {"en": "rule", "zh": "规则"},
+    "rule_inconclusive": {"en": "within the noise here: no meaningful difference", "zh": "本机的差距落在噪声之内，看不出有意义的差别"},
     "rule_not_measured": {"en": "not measured by the quick profile here", "zh": "本机的快速档没有测到这些数字"},
     "summary_one": {"en": "The evidence {how}.", "zh": "{how}。"},
     "how_agree": {"en": "agrees with the site", "zh": "证据与本站一致"},
@@ -270,7 +271,11 @@ def describe(tip: verdicts.Tip, evidence: verdicts.Evidence, kind: str, loc: str
     for rule in tip.rules:
         if rule.id in measured:
             _, result = measured[rule.id]
-            lines.append(f"    {'✓' if result.holds else '✗'} {text.plain('rule', loc)}{colon}{rule.text[loc]}")
+            mark = {True: "✓", False: "✗", None: "≈"}[result.holds]
+            unsure = f" ({text.plain('rule_inconclusive', loc)})" if result.holds is None else ""
+            if loc == "zh" and unsure:
+                unsure = f"（{text.plain('rule_inconclusive', loc)}）"
+            lines.append(f"    {mark} {text.plain('rule', loc)}{colon}{rule.text[loc]}{unsure}")
             detail = detail_zh(result.detail) if loc == "zh" else result.detail
             lines.append(f"        {printable(detail)}")
         else:

@@ -29,8 +29,8 @@ SAME_WITHIN = 0.10
 class RuleResult:
     """What a rule found in one run: True/False, or None when the run lacks the data."""
 
-    holds: bool | None
-    detail: str  # the numbers it used, language-neutral ("mlp 1 MiB: 1.67× (noise ±17%)")
+    holds: bool | None  # None with a detail: measured, but within the noise (inconclusive)
+    detail: str  # the numbers it used, language-neutral ("mlp 1 MiB: 1.67× (noise ±17%)"); "" = not measured
 
 
 @dataclass(frozen=True)
@@ -146,7 +146,7 @@ def evaluate(tip: Tip, runs: Iterable[Run], timeline: Timeline | None = None) ->
     for rule in tip.rules:
         for run in newest_per_machine(runs, rule.tip):
             result = rule.evaluate(run)
-            if result.holds is not None:
+            if result.holds is not None or result.detail:
                 results.append((rule, run.file_name, result))
     return Evidence(tip, statuses, tuple(results), release_span(tip, timeline))
 

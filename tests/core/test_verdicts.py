@@ -155,3 +155,34 @@ def test_a_quick_run_says_nothing_about_big_models():
     quick = testing.run([save("save_full", 0.02), save("save_state_dict", 0.01)], profile="quick")
     evidence = verdicts.evaluate(verdicts.get("save_load.full_model_slow"), (quick,))
     assert not evidence.contradictions and not evidence.rules
+
+
+def _loads(full_s: float, state_s: float, iqr: float):
+    """A run with the same-unpickler pair of loads (1 MiB mlp, from the page cache)."""
+    def load(variant, median):
+        return testing.bench("save_load", variant, median, nbytes=1 << 20, op="load", target="cached",
+                             stage="ready", format="full" if variant.startswith("load_full") else "state_dict",
+                             model="mlp", model_size=1 << 20, param_bytes=1 << 20, file_bytes=1 << 20,
+                             iqr_s=median * iqr)
+    return testing.run([load("load_full_safe_globals", full_s), load("load_state_dict_into", state_s)])
+
+
+@pytest.mark.parametrize(("full_s", "state_s", "iqr", "holds"), [
+    (0.002, 0.001, 0.05, True),    # 2×, tight runs: the state_dict is faster
+    (0.0011, 0.001, 0.6, None),    # 1.1× inside ±60%: no meaningful difference, inconclusive
+    (0.0018, 0.001, 0.9, None),    # even 1.8× is inside ±90%: a noisy run says nothing
+    (0.0005, 0.001, 0.05, False),  # the whole model is faster beyond the noise: against the verdict
+])
+def test_noise_never_flips_the_small_load_rule(full_s, state_s, iqr, holds):
+    """Only the opposite, beyond the noise, contradicts "a small state_dict loads faster";
+    a run within the noise is inconclusive, shown as such, never a contradiction."""
+    tip = verdicts.get("save_load.state_dict_faster_smaller")
+    rule = next(r for r in tip.rules if r.id == "save_load.state_dict_loads_faster_when_small")
+    result = rule.evaluate(_loads(full_s, state_s, iqr))
+    assert result.holds is holds and "mlp 1 MiB" in result.detail
+    evidence = verdicts.evaluate(tip, (_loads(full_s, state_s, iqr),))
+    assert bool(evidence.contradictions) == (holds is False)
+    if holds is None:
+        out = render_markers("<!-- tipsbench:verdict tip=save_load.state_dict_faster_smaller -->",
+                             PageContext("en", "p.md", (_loads(full_s, state_s, iqr),), pytest.fail))
+        assert "Within the noise in" in out

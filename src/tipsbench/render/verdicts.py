@@ -36,6 +36,8 @@ text = define("verdict", {
     "evidence_claim": {"en": "Its checked claim holds on {versions}", "zh": "所依据的说法在 {versions} 上验证成立"},
     "evidence_not_checkable": {"en": "{n} of its claims can't be checked on this build", "zh": "{n} 条说法在当前构建上无法检查"},
     "evidence_rule": {"en": "Measured: {rule} Holds in {files}.", "zh": "实测：{rule}在 {files} 中成立。"},
+    "evidence_inconclusive": {"en": "Measured: {rule} Within the noise in {files}: no meaningful difference there.",
+                              "zh": "实测：{rule}在 {files} 中差距落在噪声之内，看不出有意义的差别。"},
     "evidence_no_runs": {"en": "Measured: {rule} No run has the numbers yet.", "zh": "实测：{rule}目前还没有含这些数据的运行结果。"},
     "evidence_outside": {"en": "{n} of its claims don't hold on {versions}, as the timeline records for this release",
                          "zh": "其中 {n} 条说法在 {versions} 上不成立，与时间线对这个版本的记录一致"},
@@ -97,8 +99,10 @@ def _evidence_lines(ctx: PageContext, evidence: verdicts.Evidence) -> list[Marku
         lines.append(text.text("evidence_releases", ctx.locale, span=span_words(evidence.releases, ctx.locale)))
     for rule in evidence.tip.rules:
         files = sorted({name for r, name, result in evidence.rules if r is rule and result.holds})
-        key = "evidence_rule" if files else "evidence_no_runs"
-        lines.append(text.text(key, ctx.locale, rule=code_spans(rule.text[ctx.locale]), files=", ".join(files)))
+        unsure = sorted({name for r, name, result in evidence.rules if r is rule and result.holds is None})
+        key = "evidence_rule" if files else ("evidence_inconclusive" if unsure else "evidence_no_runs")
+        lines.append(text.text(key, ctx.locale, rule=code_spans(rule.text[ctx.locale]),
+                               files=", ".join(files or unsure)))
     return lines
 
 
