@@ -125,8 +125,11 @@ def run_release(uv: str, repo: Path, workdir: Path, release: str, args: argparse
     try:
         clock = time.perf_counter()
         _step([uv, "venv", "-q", "--clear", "--python", args.python, str(venv)], repo, INSTALL_TIMEOUT_S)
+        # Not editable: each environment gets a snapshot of the tree as it was when its
+        # release started, so an edit made while the timeline runs can't leak into later
+        # releases and mix two versions of the checks in one timeline.
         _step([uv, "pip", "install", "-q", "--python", str(python), f"torch=={release}.*",
-               "-e", f"{repo}[tips]", *args.extra], repo, INSTALL_TIMEOUT_S)
+               f"{repo}[tips]", *args.extra], repo, INSTALL_TIMEOUT_S)
         run.seconds["install"] = round(time.perf_counter() - clock, 1)
         versions = json.loads(_step([str(python), "-c", "import json, platform, torch, numpy; print(json.dumps("
                                      "[torch.__version__, numpy.__version__, platform.python_version()]))"],
