@@ -21,6 +21,7 @@ uv pip install -q --python "$work/venv/bin/python" "torch==$release.*" -e "$work
 cd "$work/tipsbench"
 . "$work/venv/bin/activate"
 python -c 'import torch, numpy; print(f"check_release: torch {torch.__version__}, numpy {numpy.__version__}")'
+echo "check_release: commit $(git log -1 --format=%h)"
 status=0
 pytest -q -p no:cacheprovider || status=$?
 echo "check_release: pytest exited with $status"
