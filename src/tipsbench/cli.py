@@ -37,11 +37,17 @@ def _main(argv: list[str]) -> int:
         from tipsbench import check
 
         return check.main(argv[1:])
+    if argv[:1] == ["compare"]:
+        from tipsbench import compare
+
+        return compare.main(argv[1:])
     parser = argparse.ArgumentParser(prog="tipsbench", description="PyTorch tips, measured.")
     commands = parser.add_subparsers(dest="command", required=True)
 
     commands.add_parser("check", help="does a tip hold on this machine? claims, quick benchmarks and the verdict; "
                                       "see tipsbench check --help")
+    commands.add_parser("compare", help="what changed between two runs, noise accounted for; "
+                                        "see tipsbench compare --help")
     run = commands.add_parser("run", help="run the benchmark suite and save the results")
     run.add_argument("--profile", choices=PROFILES, default=QUICK,
                      help="quick: small grid, ~2 minutes; full: the whole grid, ~15 minutes (default: quick)")
