@@ -37,6 +37,18 @@ MIN_FREE_BYTES = 12 << 30
 INSTALL_TIMEOUT_S = 1800
 RUN_TIMEOUT_S = 1800
 INDEX_NAME = "timeline-run.json"
+# What else each environment got (the tips extra and the test stack), recorded per release.
+LIBRARIES = ("safetensors", "tensorboard", "torchsummary", "torchinfo", "pillow", "matplotlib",
+             "pytest", "pytest-benchmark")
+VERSIONS_CODE = ("import json, platform, sys, torch, numpy\n"
+                 "from importlib.metadata import PackageNotFoundError, version\n"
+                 "def of(name):\n"
+                 "    try:\n"
+                 "        return version(name)\n"
+                 "    except PackageNotFoundError:\n"
+                 "        return 'not installed'\n"
+                 "print(json.dumps([torch.__version__, numpy.__version__, platform.python_version(),"
+                 " {name: of(name) for name in sys.argv[1:]}]))")
 BENCH_INDEX_NAME = "timeline-bench-run.json"  # a --bench --no-claims run's record
 
 
@@ -48,6 +60,7 @@ class ReleaseRun:
     python: str = ""
     status: str = "failed"  # ok | failed
     why: str = ""
+    libraries: dict[str, str] = field(default_factory=dict)  # the tips extras as installed
     seconds: dict[str, float] = field(default_factory=dict)  # install, claims, bench
     environment_bytes: int = 0
     claims_file: str = ""
@@ -131,10 +144,8 @@ def run_release(uv: str, repo: Path, workdir: Path, release: str, args: argparse
         _step([uv, "pip", "install", "-q", "--python", str(python), f"torch=={release}.*",
                f"{repo}[tips]", *args.extra], repo, INSTALL_TIMEOUT_S)
         run.seconds["install"] = round(time.perf_counter() - clock, 1)
-        versions = json.loads(_step([str(python), "-c", "import json, platform, torch, numpy; print(json.dumps("
-                                     "[torch.__version__, numpy.__version__, platform.python_version()]))"],
-                                    repo, RUN_TIMEOUT_S).splitlines()[-1])
-        run.torch, run.numpy, run.python = versions
+        versions = json.loads(_step([str(python), "-c", VERSIONS_CODE, *LIBRARIES], repo, RUN_TIMEOUT_S).splitlines()[-1])
+        run.torch, run.numpy, run.python, run.libraries = versions
         run.environment_bytes = _disk_usage(venv)
         if args.claims:
             clock = time.perf_counter()

@@ -26,7 +26,7 @@ def fake_steps(monkeypatch, tmp_path):
             return ""
         if command[1] == "-c":  # the versions the environment got
             release = Path(command[0]).parents[1].name.removeprefix("torch-")
-            return json.dumps([f"{release}.1+cu999", "2.4.6", "3.11.7"]) + "\n"
+            return json.dumps([f"{release}.1+cu999", "2.4.6", "3.11.7", {"tensorboard": "2.20.0"}]) + "\n"
         if command[1] == "claims":
             target = Path(command[-1])
             torch = target.stem.removeprefix("torch-")
@@ -49,6 +49,7 @@ def test_a_failed_release_is_recorded_and_the_next_one_runs(fake_steps, tmp_path
     index = json.loads((out / releases.INDEX_NAME).read_text())
     by_release = {r["release"]: r for r in index["releases"]}
     assert by_release["2.4"]["status"] == "ok" and by_release["2.4"]["torch"] == "2.4.1+cu999"
+    assert by_release["2.4"]["libraries"] == {"tensorboard": "2.20.0"}
     assert by_release["2.5"]["status"] == "failed" and "No solution found" in by_release["2.5"]["why"]
     assert by_release["2.6"]["status"] == "ok"
     assert sorted(p.name for p in out.glob("torch-*.json")) == ["torch-2.4.1+cu999.json", "torch-2.6.1+cu999.json"]
