@@ -33,7 +33,6 @@ from tipsbench.render.observed import detail_zh, line_zh
 from tipsbench.results import Run
 from tipsbench.schema import printable
 
-MARKS = {claims.HOLDS: "✓", claims.FAILS: "✗", claims.NOT_CHECKABLE: "–", claims.UNAVAILABLE: "·", claims.ERROR: "!"}
 CLAIMS_DIR = Path("results") / "claims"
 BENCHMARKS = Path("benchmarks")
 
@@ -263,7 +262,7 @@ def describe(tip: verdicts.Tip, evidence: verdicts.Evidence, kind: str, loc: str
         lines.append("  " + text.plain("outside", loc, n=len(evidence.outside), span=span_words(evidence.releases, loc)))
     for claim_id, judgement in evidence.claims:
         seen = claims.observe(claim_id)
-        lines.append(f"    {MARKS[judgement.outcome]} {claims.get(claim_id).text[loc]}")
+        lines.append(f"    {claims.MARKS[judgement.outcome]} {claims.get(claim_id).text[loc]}")
         first = seen.shown.splitlines()[0] if seen.shown else ""
         if first:
             lines.append(f"        {printable(line_zh(first) if loc == 'zh' else first)[:160]}")

@@ -187,14 +187,11 @@ def _signals_interrupt(stopped_by: list[str], *signums: signal.Signals):
             signal.signal(signum, handler)
 
 
-CLAIM_MARKS = {"holds": "✓", "fails": "✗", "not-checkable": "–", "unavailable": "·", "error": "!"}
-
-
 def run_claims(json_path: str | None) -> int:
     """Every claim on this torch, one line each; exit 1 if a check broke (our bug)."""
     import warnings
 
-    from tipsbench.claims import files
+    from tipsbench.claims import MARKS, files
     from tipsbench.schema import printable
 
     with warnings.catch_warnings():  # what the checks provoke is theirs to catch and show
@@ -204,7 +201,7 @@ def run_claims(json_path: str | None) -> int:
     width = max(len(c["id"]) for c in data["claims"])
     for entry in data["claims"]:
         first = printable(entry["shown"][0]) if entry["shown"] else ""
-        print(f"{CLAIM_MARKS[entry['outcome']]} {entry['id']:<{width}}  {entry['outcome']:<13}  {first[:80]}")
+        print(f"{MARKS[entry['outcome']]} {entry['id']:<{width}}  {entry['outcome']:<13}  {first[:80]}")
     counts: dict[str, int] = {}
     for entry in data["claims"]:
         counts[entry["outcome"]] = counts.get(entry["outcome"], 0) + 1

@@ -79,13 +79,10 @@ def needs_api(path: str):
     """Skip a test where the installed torch lacks `path` ("torch.serialization.safe_globals")."""
     import pytest
 
-    from tipsbench.claims import Unavailable, api
+    from tipsbench.claims import missing
 
-    try:
-        api(path)
-    except Unavailable as exc:
-        return pytest.mark.skipif(True, reason=str(exc))
-    return pytest.mark.skipif(False, reason="")
+    why = missing(path)
+    return pytest.mark.skipif(bool(why), reason=why)
 
 
 def in_scope(claim_id: str):

@@ -18,6 +18,8 @@ HOLDS, FAILS, NOT_CHECKABLE, UNAVAILABLE, ERROR = "holds", "fails", "not-checkab
 #   unavailable:   the API the claim is about doesn't exist in this release (Unavailable);
 #   error:         the check itself broke, a bug of ours, never a verdict on torch.
 OUTCOMES = (HOLDS, FAILS, NOT_CHECKABLE, UNAVAILABLE, ERROR)
+# How pages, strips and the terminal mark each outcome.
+MARKS = {HOLDS: "✓", FAILS: "✗", NOT_CHECKABLE: "–", UNAVAILABLE: "·", ERROR: "!"}
 
 
 class Unavailable(Exception):
@@ -66,18 +68,14 @@ def api(path: str):
     return obj
 
 
-def takes(fn, parameter: str, what: str) -> None:
-    """Unavailable unless `fn` accepts `parameter` (e.g. Tensor.numpy's force=)."""
-    import inspect
-
-    import torch
-
+def missing(path: str) -> str:
+    """Why the installed torch lacks `path` ("torch.serialization.safe_globals does not
+    exist in torch 2.4.1"), or "" when it has it: for code that skips rather than checks."""
     try:
-        names = inspect.signature(fn).parameters
-    except (TypeError, ValueError):  # a builtin without a signature: try it, don't guess
-        return
-    if parameter not in names and not any(p.kind is p.VAR_KEYWORD for p in names.values()):
-        raise Unavailable(f"{what} has no {parameter}= argument in torch {torch.__version__}")
+        api(path)
+    except Unavailable as exc:
+        return str(exc)
+    return ""
 
 
 def _cuda_build() -> bool:

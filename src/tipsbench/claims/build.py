@@ -8,6 +8,7 @@ on your system" as the CUDA build that ``pip install torch`` gives on Linux.
 
 from __future__ import annotations
 
+import functools
 import re
 
 BUILDS = ("cpu", "cuda-no-gpu", "cuda-gpu", "rocm-no-gpu", "rocm-gpu")
@@ -42,10 +43,12 @@ def installed_release() -> str:
     return release_of(torch.__version__)
 
 
+@functools.cache
 def installed_build() -> str:
-    """The installed torch's build and whether it sees a GPU. Asking CUDA whether a
-    device is available starts its driver in this process, which the claims never rely
-    on: the checks that care run in child processes."""
+    """The installed torch's build and whether it sees a GPU, asked once per process (a
+    site build judges every claim box against it). Asking CUDA whether a device is
+    available starts its driver in this process, which the claims never rely on: the
+    checks that care run in child processes."""
     import torch
 
     if torch.version.cuda:

@@ -26,8 +26,6 @@ from tipsbench.render.labels import common, define
 from tipsbench.render.observed import localize
 from tipsbench.render.registry import Arg, PageContext, renderer
 
-MARKS = {claims.HOLDS: "✓", claims.FAILS: "✗", claims.NOT_CHECKABLE: "–", claims.UNAVAILABLE: "·", claims.ERROR: "!"}
-
 text = define("claims", {
     "unavailable_on": {"en": "Not available in {versions}", "zh": "{versions} 中还没有这个接口"},
     "fails_as_recorded": {"en": "Does not hold on {versions}, as the timeline records for this release",
@@ -73,30 +71,21 @@ def outcome_word(outcome: str, locale: str) -> str:
     return text.plain(f"outcome_{outcome}", locale)
 
 
-def span_short(span: tl.Span, locale: str) -> str:
-    """The same, for a table cell: '✓ since 2.6'."""
+def span_words(span: tl.Span, locale: str, style: str = "span") -> str:
+    """Where a claim holds along the releases, in words ("holds since 2.6"); the "short"
+    style is for a table cell ("✓ since 2.6")."""
     if span.kind == "all":
-        return text.plain("short_all", locale, first=span.releases[0], last=span.releases[1])
+        return text.plain(f"{style}_all", locale, first=span.releases[0], last=span.releases[1])
     if span.kind in ("since", "until"):
-        return text.plain(f"short_{span.kind}", locale, release=span.releases[0])
+        return text.plain(f"{style}_{span.kind}", locale, release=span.releases[0])
     if span.kind == "list":
-        return text.plain("short_list", locale, releases=", ".join(span.releases))
-    return text.plain("short_none", locale)
-
-
-def span_words(span: tl.Span, locale: str) -> str:
-    if span.kind == "all":
-        return text.plain("span_all", locale, first=span.releases[0], last=span.releases[1])
-    if span.kind in ("since", "until"):
-        return text.plain(f"span_{span.kind}", locale, release=span.releases[0])
-    if span.kind == "list":
-        return text.plain("span_list", locale, releases=", ".join(span.releases))
-    return text.plain("span_none", locale)
+        return text.plain(f"{style}_list", locale, releases=", ".join(span.releases))
+    return text.plain(f"{style}_none", locale)
 
 
 def _cell(release: str, outcome: str, title: str, live: bool = False) -> Markup:
     css = f"tb-tl tb-tl-{outcome}" + (" tb-tl-live" if live else "")
-    return tag("span", f"{release} {MARKS[outcome]}", class_=css, title=title, data_release=release,
+    return tag("span", f"{release} {claims.MARKS[outcome]}", class_=css, title=title, data_release=release,
                data_outcome=outcome)
 
 
@@ -168,7 +157,7 @@ def claim_box(ctx: PageContext, args: dict[str, str]) -> Markup:
 
 
 def _observed(file: ClaimsFile, entry: Outcome, locale: str) -> Markup:
-    head = tag("p", tag("strong", f"torch {file.torch}") + " " + f"{MARKS[entry.outcome]} {outcome_word(entry.outcome, locale)}")
+    head = tag("p", tag("strong", f"torch {file.torch}") + " " + f"{claims.MARKS[entry.outcome]} {outcome_word(entry.outcome, locale)}")
     output = localize("\n".join(entry.shown), locale)
     body = tag("pre", tag("code", output), class_="tb-observed") if entry.shown else Markup()
     return head + body

@@ -16,7 +16,7 @@ from __future__ import annotations
 from mkdocs.utils import get_relative_url
 
 from tipsbench import verdicts
-from tipsbench.render.claims import span_short, span_words
+from tipsbench.render.claims import span_words
 from tipsbench.render.common import versions
 from tipsbench.render.html import Markup, cell, code_spans, join, table, tag
 from tipsbench.render.labels import define
@@ -131,7 +131,7 @@ def _row_cells(ctx: PageContext, tip: verdicts.Tip) -> Markup:
     body = _verdict_span(tip, ctx.locale, bool(evidence.contradictions))
     if evidence.releases is not None:
         label = text.plain("head_releases", ctx.locale) + ("：" if ctx.locale == "zh" else ": ")
-        body += tag("span", label + span_short(evidence.releases, ctx.locale), class_="tb-releases",
+        body += tag("span", label + span_words(evidence.releases, ctx.locale, "short"), class_="tb-releases",
                     title=span_words(evidence.releases, ctx.locale), data_tip=tip.id)
     return cell(body, class_="tb-verdict-cell")
 
