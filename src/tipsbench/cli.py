@@ -41,6 +41,10 @@ def _main(argv: list[str]) -> int:
         from tipsbench import compare
 
         return compare.main(argv[1:])
+    if argv[:1] == ["validate"]:
+        from tipsbench import validate
+
+        return validate.main(argv[1:])
     parser = argparse.ArgumentParser(prog="tipsbench", description="PyTorch tips, measured.")
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -48,6 +52,8 @@ def _main(argv: list[str]) -> int:
                                       "see tipsbench check --help")
     commands.add_parser("compare", help="what changed between two runs, noise accounted for; "
                                         "see tipsbench compare --help")
+    commands.add_parser("validate", help="check results and claims files (or folders of them) before a pull request; "
+                                         "see tipsbench validate --help")
     run = commands.add_parser("run", help="run the benchmark suite and save the results")
     run.add_argument("--profile", choices=PROFILES, default=QUICK,
                      help="quick: small grid, ~2 minutes; full: the whole grid, ~15 minutes (default: quick)")
