@@ -199,7 +199,10 @@ def _walk(folder: Path) -> Iterator[Path | ResultsError]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="tipsbench validate", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="tipsbench validate",
+        description="Check results and claims files, or folders of them: can the site read them, and may a pull "
+                    "request add them (named for the machine, compact, no symbolic links)? One line per file.")
     parser.add_argument("files", nargs="+", metavar="FILE",
                         help="results or claims files, or folders (their *.json files, subfolders included)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only the problems")
