@@ -15,7 +15,8 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 
-from tipsbench import translations
+from tipsbench import buildcache, translations
+from tipsbench.buildcache import BuildCache
 from tipsbench.claims import files as claims_files
 from tipsbench.claims.timeline import Timeline
 from tipsbench.render.registry import PageContext, render_markers
@@ -58,6 +59,11 @@ class TipsbenchConfig(base.Config):
     # Quick runs on each torch release (`tipsbench timeline --bench`), kept apart from
     # results/ so they never stand in for a machine's newest run on the tip pages.
     release_runs_dir = c.Type(str, default="results/timeline")
+    # Claim outcomes and charts kept between builds (buildcache.py): outside docs/ and
+    # results/, safe to delete; $TIPSBENCH_CACHE overrides the folder. `cache: false`
+    # runs every claim and draws every chart on every build.
+    cache = c.Type(bool, default=True)
+    cache_dir = c.Type(str, default=".cache/tipsbench")
 
 
 class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
@@ -74,6 +80,7 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
         self.titles = page_titles(Path(config.docs_dir))
         self.claim_pages = claim_pages(Path(config.docs_dir))
         base_dir = Path(config.config_file_path or ".").resolve().parent
+        buildcache.activate(BuildCache.at(base_dir, self.config.cache_dir) if self.config.cache else None)
         self.timeline = self._load_timeline(base_dir / self.config.claims_dir)
         release_runs, errors = load_dir(base_dir / self.config.release_runs_dir)
         for error in errors:

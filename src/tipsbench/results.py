@@ -375,12 +375,29 @@ def _record(b: Reader, parsers: dict[str, Callable[[Reader], object]]) -> Record
     )
 
 
+# Runs already parsed in this process, by the file's identity and state: the i18n plugin
+# builds the site once per language and `mkdocs serve` rebuilds on every edit, and a full
+# run takes ~70 ms to parse. A file that changes (size, mtime, inode) is parsed again.
+_PARSED: dict[tuple[str, int, int, int], Run] = {}
+
+
+def _load_remembered(path: Path) -> Run:
+    try:
+        st = path.stat()
+    except OSError:
+        return load_run(path)  # says what is wrong, as one line
+    key = (str(path.resolve()), st.st_size, st.st_mtime_ns, st.st_ino)
+    if key not in _PARSED:
+        _PARSED[key] = load_run(path)
+    return _PARSED[key]
+
+
 def load_dir(directory: Path | str) -> tuple[list[Run], list[ResultsError]]:
     """Every ``*.json`` run in a directory (sorted), and the errors of the bad ones."""
     runs, errors = [], []
     for path in sorted(Path(directory).glob("*.json")):
         try:
-            runs.append(load_run(path))
+            runs.append(_load_remembered(path))
         except ResultsError as exc:
             errors.append(exc)
     return runs, errors

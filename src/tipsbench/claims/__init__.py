@@ -179,12 +179,41 @@ def get(claim_id: str) -> Claim:
 
 
 _OBSERVED: dict[str, Observation] = {}
+def _cached(claim_id: str) -> Observation | None:
+    """The outcome a site build kept (buildcache: keyed on the claim, tipsbench's source
+    and the whole environment); tests and `tipsbench check` have no cache active."""
+    from tipsbench import buildcache
+
+    store = buildcache.active()
+    if store is None:
+        return None
+    found = store.get_json("claims", buildcache.key(claim_id, buildcache.environment_digest()))
+    try:
+        return Observation(**found) if isinstance(found, dict) else None
+    except TypeError:  # an entry from another layout
+        return None
+
+
+def _keep(claim_id: str, observation: Observation) -> None:
+    from tipsbench import buildcache
+
+    store = buildcache.active()
+    # An error is our bug or a hiccup (a child timed out): run it again next time.
+    if store is None or observation.error:
+        return
+    # Plain JSON types: a check may compute `holds` as a numpy or torch bool.
+    store.put_json("claims", buildcache.key(claim_id, buildcache.environment_digest()),
+                   {"holds": bool(observation.holds), "shown": str(observation.shown),
+                    "not_checkable": str(observation.not_checkable),
+                    "unavailable": bool(observation.unavailable), "error": False})
 
 
 def observe(claim_id: str) -> Observation:
     """The claim's check, run once per process: both page languages and every test that
     reads an outcome share one run. A check that raises Unavailable is "unavailable"; one
     that raises anything else is an "error" (our bug), shown with the exception."""
+    if claim_id not in _OBSERVED and (found := _cached(claim_id)) is not None:
+        _OBSERVED[claim_id] = found
     if claim_id not in _OBSERVED:
         claim_ = get(claim_id)
         missing = next((need for need in claim_.needs if not REQUIREMENTS[need].present()), "")
@@ -197,4 +226,5 @@ def observe(claim_id: str) -> Observation:
             _OBSERVED[claim_id] = Observation(False, str(exc), unavailable=True)
         except Exception as exc:
             _OBSERVED[claim_id] = Observation(False, f"{type(exc).__name__}: {exc}", error=True)
+        _keep(claim_id, _OBSERVED[claim_id])
     return _OBSERVED[claim_id]

@@ -8,12 +8,14 @@ font has no Han glyphs, which is fine here: it only lays the text out.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from tipsbench import buildcache
 from tipsbench.render.html import Markup
 
 # A colour that never occurs otherwise; replaced by currentColor after drawing.
@@ -23,12 +25,36 @@ PALETTE = ("#e8590c", "#1c7ed6", "#2f9e44", "#ae3ec9", "#f59f00", "#0c8599",
            "#e64980", "#5c7cfa", "#74b816", "#868e96", "#d6336c", "#15aabf")
 
 
+def _remembered(draw: Callable[..., Markup]) -> Callable[..., Markup]:
+    """Draw a chart once per complete input: matplotlib takes ~0.3 s a chart, and a site
+    build (each language, every `mkdocs serve` rebuild) asks for the same ones again. The
+    key is the chart's kind, every argument (data, labels, id), tipsbench's source and
+    the installed distributions (matplotlib's version among them)."""
+
+    @functools.wraps(draw)
+    def chart(*args, **kwargs) -> Markup:
+        store = buildcache.active()
+        if store is None:
+            return draw(*args, **kwargs)
+        key = buildcache.key(draw.__name__, repr(args), repr(sorted(kwargs.items())),
+                             buildcache.source_digest(), buildcache.distributions_digest())
+        found = store.get_text("charts", key, ".svg")
+        if found is not None:
+            return Markup(found)  # drawn and escaped by this same code (the key says so)
+        drawn = draw(*args, **kwargs)
+        store.put_text("charts", key, str(drawn), ".svg")
+        return drawn
+
+    return chart
+
+
 @dataclass(frozen=True)
 class Series:
     name: str
     points: tuple[tuple[float, float], ...]  # (bytes, bytes per second)
 
 
+@_remembered
 def throughput_chart(series: Sequence[Series], *, title: str, x_label: str, y_label: str,
                      chart_id: str, ceiling: tuple[str, float] | None = None,
                      marks: Sequence[tuple[str, float]] = ()) -> Markup:
@@ -74,6 +100,7 @@ class ReleaseSeries:
     points: tuple[tuple[int, float], ...]  # (index of the release on the x axis, seconds)
 
 
+@_remembered
 def release_chart(series: Sequence[ReleaseSeries], releases: Sequence[str], *, title: str, x_label: str,
                   y_label: str, chart_id: str) -> Markup:
     """Inline SVG: one line per headline figure, its median time (log scale) per torch

@@ -1,0 +1,171 @@
+"""What a site build may keep between builds: claim outcomes and drawn charts.
+
+``mkdocs serve`` rebuilds the whole site on every edit. Running every claim (several in
+child processes that import torch) and drawing every chart again made an author wait
+~20 s per edit for results that had not changed. This cache keeps them, keyed on
+everything they depend on, so a stale entry is never served:
+
+- a claim's outcome: the claim, the source of all of tipsbench (the check and every helper
+  it calls), the Python, the platform, every installed distribution and its version (torch,
+  numpy, safetensors…), the environment variables torch and CUDA read, and for a CUDA or
+  ROCm build which GPUs are visible;
+- a chart: its kind, its complete input (series, labels, ids), tipsbench's source and the
+  installed distributions (matplotlib's version among them).
+
+The cache lives outside ``docs/`` and ``results/`` (``.cache/tipsbench`` beside
+mkdocs.yml, or ``$TIPSBENCH_CACHE``), holds one small JSON or SVG file per entry, and is
+safe to delete at any time. A damaged or unreadable entry is a miss, never an error.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import platform
+import re
+import sys
+import tempfile
+from collections.abc import Iterable
+from importlib import metadata
+from pathlib import Path
+
+CACHE_ENV = "TIPSBENCH_CACHE"
+DEFAULT_DIR = Path(".cache") / "tipsbench"
+# Bumped when the layout of entries changes: old entries are then simply never read.
+LAYOUT = 1
+# Environment variables that change what torch, its device libraries or numpy do.
+_ENV_PREFIXES = ("TORCH", "PYTORCH", "CUDA", "HIP", "ROCR", "ROCM", "NVIDIA", "OMP_", "MKL", "KMP_",
+                 "NUMPY", "OPENBLAS", "LD_LIBRARY_PATH", "PYTHON")
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _digest(parts: Iterable[str]) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+@functools.cache
+def source_digest() -> str:
+    """Every .py file of tipsbench (path and content): any code change is a new key."""
+    files = sorted(PACKAGE_DIR.rglob("*.py"))
+    return _digest(p for path in files for p in (str(path.relative_to(PACKAGE_DIR)), path.read_text("utf-8")))
+
+
+@functools.cache
+def distributions_digest() -> str:
+    """Every installed distribution with its version: a new torch, numpy or library is a
+    new key. Read from package metadata, so asking costs no import of torch."""
+    found = sorted({f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions()
+                    if d.metadata['Name']})
+    return _digest(found)
+
+
+_ACCELERATOR_LINE = re.compile(r"^(cuda|hip|rocm|xpu)\b[^=]*=\s*(.+)$", re.M)
+
+
+def _torch_build_facts() -> list[str]:
+    """What the installed torch is (its version.py: version, git commit, CUDA/ROCm) and,
+    where it could use a device, which ones it sees: the outcome of the device claims
+    depends on whether a GPU is usable. A CPU build on Linux or Windows has no device to
+    ask about, and isn't imported at all."""
+    try:
+        text = Path(metadata.distribution("torch").locate_file("torch/version.py")).read_text("utf-8")
+    except (metadata.PackageNotFoundError, OSError):
+        return ["no torch"]
+    cpu_only = all(value.strip() == "None" for _, value in _ACCELERATOR_LINE.findall(text))
+    if cpu_only and sys.platform != "darwin":  # macOS CPU wheels carry MPS
+        return [text]
+    import torch
+
+    from tipsbench.claims.build import installed_build
+
+    seen = [torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())] \
+        if torch.cuda.is_available() else []
+    mps = getattr(torch.backends, "mps", None)
+    seen.append(f"mps={bool(mps and mps.is_available())}")
+    return [text, installed_build(), *seen]
+
+
+@functools.cache
+def environment_digest() -> str:
+    """What a claim's outcome depends on, besides the claim itself."""
+    env = sorted(f"{k}={v}" for k, v in os.environ.items() if k.startswith(_ENV_PREFIXES))
+    return _digest([f"layout {LAYOUT}", sys.version, platform.platform(), platform.machine(),
+                    source_digest(), distributions_digest(), *env, *_torch_build_facts()])
+
+
+class BuildCache:
+    """A folder of entries, one file each, named by the digest of their key."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.hits = 0
+        self.misses = 0
+
+    @classmethod
+    def at(cls, config_dir: Path, configured: str | None = None) -> BuildCache:
+        """``$TIPSBENCH_CACHE``, else the configured folder, else .cache/tipsbench, relative
+        to the folder of mkdocs.yml."""
+        chosen = os.environ.get(CACHE_ENV) or configured or str(DEFAULT_DIR)
+        path = Path(chosen).expanduser()
+        return cls(path if path.is_absolute() else config_dir / path)
+
+    def _path(self, namespace: str, key: str, suffix: str) -> Path:
+        return self.root / namespace / f"{key[:2]}" / f"{key}{suffix}"
+
+    def get_text(self, namespace: str, key: str, suffix: str = ".txt") -> str | None:
+        try:
+            found = self._path(namespace, key, suffix).read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return found
+
+    def put_text(self, namespace: str, key: str, text: str, suffix: str = ".txt") -> None:
+        """Atomic: a reader sees the old entry, nothing, or the whole new one. A cache
+        that can't be written (read-only checkout, full disk) only costs speed."""
+        path = self._path(namespace, key, suffix)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(text)
+            os.replace(tmp, path)
+        except OSError:
+            return
+
+    def get_json(self, namespace: str, key: str) -> object | None:
+        text = self.get_text(namespace, key, ".json")
+        if text is None:
+            return None
+        try:
+            return json.loads(text)
+        except ValueError:
+            return None
+
+    def put_json(self, namespace: str, key: str, value: object) -> None:
+        self.put_text(namespace, key, json.dumps(value, ensure_ascii=False), ".json")
+
+
+def key(*parts: str) -> str:
+    return _digest(parts)
+
+
+# The cache the current site build uses: the plugin activates one; tests, `tipsbench
+# check` and `tipsbench claims` never do, so they always run the checks.
+_ACTIVE: BuildCache | None = None
+
+
+def activate(store: BuildCache | None) -> None:
+    global _ACTIVE
+    _ACTIVE = store
+
+
+def active() -> BuildCache | None:
+    return _ACTIVE
