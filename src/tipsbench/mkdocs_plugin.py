@@ -9,6 +9,7 @@ every good file still renders, so ``mkdocs serve`` shows what is valid while
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 from mkdocs.config import base
@@ -19,11 +20,14 @@ from tipsbench import buildcache, translations
 from tipsbench.buildcache import BuildCache
 from tipsbench.claims import files as claims_files
 from tipsbench.claims.timeline import Timeline
+from tipsbench.render.machines import MACHINES_DIR, Fleet, machine_sections, write_machine_pages
 from tipsbench.render.registry import PageContext, render_markers
 from tipsbench.results import Run, load_dir, results_dir
 
 log = get_plugin_logger(__name__)
 DEFAULT_LOCALE = "en"
+# Where the results files are published in the site, for download.
+DOWNLOADS = "results"
 
 
 def page_titles(docs: Path) -> dict[str, dict[str, str]]:
@@ -64,6 +68,10 @@ class TipsbenchConfig(base.Config):
     # runs every claim and draws every chart on every build.
     cache = c.Type(bool, default=True)
     cache_dir = c.Type(str, default=".cache/tipsbench")
+    # The machine each per-machine table shows first (a machine key). Unset: under
+    # `mkdocs serve`, the machine of the newest run (yours, after `tipsbench run`);
+    # otherwise the machine whose newest run measured the most.
+    default_machine = c.Optional(c.Type(str))
 
 
 class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
@@ -74,7 +82,13 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
         self.claim_pages: dict[str, str] = {}
         self.release_runs: tuple[Run, ...] = ()
         self.directory: Path | None = None
+        self.fleet: Fleet | None = None
+        self.downloads: dict[str, str] = {}
+        self.serving = False
         self._warned: set[str] = set()
+
+    def on_startup(self, command, dirty):
+        self.serving = command == "serve"
 
     def on_config(self, config):
         self.titles = page_titles(Path(config.docs_dir))
@@ -96,7 +110,27 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
         for error in errors:
             self._warn(f"skipped bad results file {error}")
         self.runs = tuple(runs)
+        self._gather_fleet(config)
         return config
+
+    def _gather_fleet(self, config) -> None:
+        """The machines, their pages (docs/machines/, generated) and their files' URLs."""
+        docs = Path(config.docs_dir)
+        preferred = self.config.default_machine
+        if preferred and preferred not in {r.key for r in self.runs}:
+            self._warn(f"default_machine {preferred!r} has no run in {self.directory}")
+        if not preferred and self.serving and self.runs:
+            preferred = max(self.runs, key=lambda r: r.utc).key
+        self.fleet = Fleet.gather(self.runs, self.release_runs, preferred, machine_sections(docs, config.nav))
+        self.downloads = {run.path: f"{DOWNLOADS}/{run.file_name}" for run in self.runs}
+        self.downloads.update({run.path: f"{DOWNLOADS}/timeline/{run.file_name}" for run in self.release_runs})
+        write_machine_pages(docs / MACHINES_DIR, self.fleet, self._locales(config))
+
+    @staticmethod
+    def _locales(config) -> list[str]:
+        i18n = config.plugins.get("i18n")
+        found = [lang.locale for lang in getattr(getattr(i18n, "config", None), "languages", None) or []]
+        return found or [DEFAULT_LOCALE]
 
     def _load_timeline(self, directory: Path) -> Timeline:
         if not directory.is_dir():
@@ -114,14 +148,27 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
 
     def on_page_markdown(self, markdown, page, config, files):
         locale = getattr(page.file, "locale", None) or DEFAULT_LOCALE
-        if page.file.abs_src_path and page.file.src_uri.endswith(translations.ZH_SUFFIX):
+        generated = page.file.src_uri.startswith(f"{MACHINES_DIR}/")  # no English twin to lag behind
+        if page.file.abs_src_path and page.file.src_uri.endswith(translations.ZH_SUFFIX) and not generated:
             lag = translations.problem(Path(page.file.abs_src_path), str(page.meta.get(translations.KEY, "")) or None)
             if lag:
                 self._warn(f"translation out of date: {lag}")
         ctx = PageContext(locale=locale, page=page.file.src_uri, runs=self.runs, warn=self._warn, url=page.url,
                           titles=self.titles.get(locale, {}), timeline=self.timeline, claim_pages=self.claim_pages,
-                          release_runs=self.release_runs)
+                          release_runs=self.release_runs, fleet=self.fleet, downloads=self.downloads)
         return render_markers(markdown, ctx)
+
+    def on_post_build(self, config):
+        """The results files beside the site, once (at its root), so every table's file
+        link downloads the JSON it came from."""
+        site = Path(config.site_dir)
+        root = site.parent if site.name != DEFAULT_LOCALE and (site.parent / "index.html").is_file() \
+            and site.name in self._locales(config) else site
+        for run in (*self.runs, *self.release_runs):
+            target = root / self.downloads[run.path]
+            if not target.is_file():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(run.path, target)
 
     def on_page_content(self, html, page, config, files):
         # The toc extension's permalink title is one setting for every language.

@@ -5,6 +5,7 @@ what a file would give. Used by tipsbench's own tests; handy for a family's too.
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 from tipsbench.results import FORMAT, Run, parse_run
 
@@ -98,3 +99,28 @@ def in_scope(claim_id: str):
     release, build = installed_release(), installed_build()
     covered = claim.scope.covers(release, build)
     return pytest.mark.skipif(not covered, reason=f"{claim_id} doesn't describe torch {release} ({build})")
+
+
+def synthetic_fleet(source: Path, folder: Path, machines: int = 20, runs_per_machine: int = 10) -> list[Path]:
+    """`machines` × `runs_per_machine` copies of one real results file, each with its own
+    machine key, CPU name and date: the many-machines case for tests and the site-build
+    benchmarks. Synthetic: never for results/ (every number in them is the source's)."""
+    import json
+    from datetime import datetime, timedelta
+
+    original = json.loads(Path(source).read_text(encoding="utf-8"))
+    start = datetime.fromisoformat(original["datetime"])
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for m in range(machines):
+        for r in range(runs_per_machine):
+            copied = copy.deepcopy(original)
+            ours = copied["machine_info"]["tipsbench"]
+            ours["key"] = f"synthetic-{m:02d}_{ours['cpu']['logical_cpus']}t"
+            ours["cpu"]["model"] = f"Synthetic CPU {m:02d}"
+            when = start + timedelta(days=r, minutes=m)
+            copied["datetime"] = when.isoformat()
+            path = folder / f"{ours['key']}_{when.strftime('%Y%m%dT%H%M%SZ')}.json"
+            path.write_text(json.dumps(copied), encoding="utf-8")
+            written.append(path)
+    return written

@@ -102,9 +102,10 @@ class ReleaseSeries:
 
 @_remembered
 def release_chart(series: Sequence[ReleaseSeries], releases: Sequence[str], *, title: str, x_label: str,
-                  y_label: str, chart_id: str) -> Markup:
+                  y_label: str, chart_id: str, changes: Sequence[tuple[float, str]] = ()) -> Markup:
     """Inline SVG: one line per headline figure, its median time (log scale) per torch
-    release; a release a figure wasn't measured on is a gap in its line."""
+    release (or per run of one machine); a point a figure wasn't measured at is a gap in
+    its line. `changes` draws a dotted line with a label at an x position (a new torch)."""
     chart_id = _safe_id(chart_id)
     from matplotlib.ticker import FuncFormatter, LogLocator
 
@@ -115,8 +116,12 @@ def release_chart(series: Sequence[ReleaseSeries], releases: Sequence[str], *, t
             xs, ys = zip(*sorted(s.points), strict=False) if s.points else ((), ())
             ax.plot(xs, ys, marker="o", markersize=3.5, linewidth=1.6, color=PALETTE[index % len(PALETTE)],
                     label=_legend_text(s.name))
+        for x, name in changes:
+            ax.axvline(x, color=INK, alpha=0.35, linewidth=0.8, linestyle=":")
+            ax.annotate(_legend_text(name), (x, 1), xycoords=("data", "axes fraction"), xytext=(2, -10),
+                        textcoords="offset points", fontsize=7, alpha=0.8)
         ax.set_yscale("log")
-        ax.set_xticks(range(len(releases)), list(releases))
+        ax.set_xticks(range(len(releases)), list(releases), fontsize=7 if len(releases) > 8 else None)
         # Ticks at 1, 2 and 5 of each decade: a dozen releases rarely span more than one.
         ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.duration(v).replace(" ", "\u00a0")))

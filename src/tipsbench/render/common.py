@@ -7,6 +7,8 @@ from __future__ import annotations
 import functools
 from importlib import metadata
 
+from mkdocs.utils import get_relative_url
+
 from tipsbench import families, fmt
 from tipsbench.cases import cache_level_of
 from tipsbench.render.html import Markup, join, table, tag
@@ -53,7 +55,11 @@ def machine_parts(ctx: PageContext, run: Run) -> Markup:
               f"{common.plain('profile', loc)} {m.profile}"]
     if m.finished_of:
         parts.append(common.plain("interrupted", loc, finished=m.finished_of[0], selected=m.finished_of[1]))
-    parts.append(common.plain("results_file", loc) + " " + tag("code", run.file_name))
+    name = tag("code", run.file_name)
+    url = ctx.downloads.get(run.path)
+    # The file itself, downloadable beside the site: every number traces back to it.
+    parts.append(common.plain("results_file", loc) + " "
+                 + (tag("a", name, href=get_relative_url(url, ctx.url), download=run.file_name) if url else name))
     return join(parts, " · ")
 
 
@@ -90,10 +96,20 @@ def cache_notes(records: list[Record], caches: tuple[tuple[str, int], ...], loca
     return {n: common.plain("dram", locale) if level == "DRAM" else level for n, level in levels.items()}
 
 
+def _newest(runs) -> list[Run]:
+    """Each machine's newest run, by machine key."""
+    best: dict[str, Run] = {}
+    for run in runs:
+        if run.key not in best or run.utc > best[run.key].utc:
+            best[run.key] = run
+    return [best[key] for key in sorted(best)]
+
+
 @renderer("runs", tip=Arg(choices=families.tips))
 def runs(ctx: PageContext, args: dict[str, str]) -> Markup:
-    """Every run shown on the site (or of one tip): the provenance of each number."""
-    chosen = [r for r in ctx.runs if "tip" not in args or r.for_tip(args["tip"])]
+    """The run each machine's tables show (its newest, of one tip): the provenance of each
+    number. A machine's page lists all of its runs."""
+    chosen = _newest(r for r in ctx.runs if "tip" not in args or r.for_tip(args["tip"]))
     if not chosen:
         return no_results(ctx)
     items = [tag("li", machine_parts(ctx, run) + " · " + common.plain("benchmarks", ctx.locale, n=len(run.records)))
@@ -103,9 +119,9 @@ def runs(ctx: PageContext, args: dict[str, str]) -> Markup:
 
 @renderer("ceilings")
 def ceilings_table(ctx: PageContext, args: dict[str, str]) -> Markup:
-    """Each machine's measured ceilings (medians, with the worst and best repeat)."""
+    """Each machine's measured ceilings in its newest run (medians, with the worst and best repeat)."""
     rows = []
-    for run in sorted(ctx.runs, key=lambda r: (r.key, r.datetime)):
+    for run in _newest(ctx.runs):
         for c in run.machine.ceilings:
             spread = f"{fmt.rate(c.worst)} – {fmt.rate(c.best)}" if c.worst and c.best else ""
             rows.append([run.machine.cpu_model, ceiling_name(c.name, ctx.locale), fmt.rate(c.bytes_per_s),

@@ -57,6 +57,11 @@ class PageContext:
     timeline: Timeline = field(default_factory=lambda: Timeline(()))  # the shipped claims files
     claim_pages: Mapping[str, str] = field(default_factory=dict)  # claim id -> the page stem showing it
     release_runs: tuple[Run, ...] = ()  # quick runs per torch release (results/timeline/)
+    # Many machines (render/machines.py): which one a per-machine marker shows, the others
+    # a selector links to, where each results file can be downloaded. None: every run inline.
+    fleet: object | None = None
+    machine: str | None = None  # set while rendering one machine's blocks (its own page)
+    downloads: Mapping[str, str] = field(default_factory=dict)  # run path -> site URL of its file
 
 
 Renderer = Callable[[PageContext, dict[str, str]], Markup]
@@ -67,6 +72,12 @@ class Spec:
     kind: str
     fn: Renderer
     args: dict[str, Arg] = field(default_factory=dict)
+    # Per-machine markers show one machine at a time (render/machines.py):
+    #   "each": a block per machine (a table): the default machine's on the tip page, every
+    #            machine's on its own machine page;
+    #   "chart:<kind>": drawn for the default machine only; the selector links to the
+    #            other machines' <kind> block (its table twin, same arguments).
+    machines: str | None = None
 
     def validate(self, raw: list[tuple[str, str]]) -> dict[str, str]:
         args: dict[str, str] = {}
@@ -89,11 +100,13 @@ class Spec:
 _RENDERERS: dict[str, Spec] = {}
 
 
-def renderer(kind: str, **args: Arg) -> Callable[[Renderer], Renderer]:
+def renderer(kind: str, *, machines: str | None = None, **args: Arg) -> Callable[[Renderer], Renderer]:
     def register(fn: Renderer) -> Renderer:
         if kind in _RENDERERS:
             raise ValueError(f"marker kind {kind!r} is registered twice")
-        _RENDERERS[kind] = Spec(kind, fn, dict(args))
+        if machines is not None and machines != "each" and not machines.startswith("chart:"):
+            raise ValueError(f"marker kind {kind!r}: machines={machines!r} is neither 'each' nor 'chart:<kind>'")
+        _RENDERERS[kind] = Spec(kind, fn, dict(args), machines)
         return fn
 
     return register
@@ -104,11 +117,17 @@ def renderers() -> dict[str, Spec]:
     from tipsbench import families
     from tipsbench.render import claims as _claims  # noqa: F401 - registers on import
     from tipsbench.render import common as _shared  # noqa: F401 - registers on import
+    from tipsbench.render import machines as _machines  # noqa: F401 - registers on import
     from tipsbench.render import releases as _releases  # noqa: F401 - registers on import
     from tipsbench.render import verdicts as _verdicts  # noqa: F401 - registers on import
 
     families.discover("views")
     return dict(_RENDERERS)
+
+
+def markers(markdown: str) -> list[tuple[str, str]]:
+    """(kind, raw arguments) of each marker in a page, in order."""
+    return [(m.group(1), m.group(2)) for m in MARKER.finditer(markdown)]
 
 
 def render_markers(markdown: str, ctx: PageContext) -> str:
@@ -122,7 +141,8 @@ def render_markers(markdown: str, ctx: PageContext) -> str:
             spec = available.get(kind)
             if spec is None:
                 raise MarkerError(f"unknown marker kind '{kind}' (known: {', '.join(sorted(available))})")
-            html = spec.fn(ctx, spec.validate(ARG.findall(raw_args)))
+            args = spec.validate(ARG.findall(raw_args))
+            html = ctx.fleet.show(spec, args, ctx) if spec.machines and ctx.fleet is not None else spec.fn(ctx, args)
         except MarkerError as exc:
             ctx.warn(f"{ctx.page}: {marker}: {exc}")
             html = tag("p", common.text("marker_problem", ctx.locale, problem=str(exc)), class_="tb-empty")

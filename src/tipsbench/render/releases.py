@@ -90,7 +90,7 @@ def _record(run: Run, fig: Figure, where: Callable[[Record], bool] | None = None
     return next((r for r in run.for_tip(fig.tip) if (where or fig.where)(r)), None)
 
 
-def _cell(run: Run, fig: Figure) -> tuple[float | None, object]:
+def figure_cell(run: Run, fig: Figure) -> tuple[float | None, object]:
     """(the median time to plot, or None for a ratio; the table cell), "—" when not measured."""
     record = _record(run, fig)
     if record is None:
@@ -117,7 +117,7 @@ def release_bench(ctx: PageContext, args: dict[str, str]) -> Markup:
     for fig in figs:
         points, cells = [], []
         for index, (_, run) in enumerate(chosen):
-            value, shown = _cell(run, fig)
+            value, shown = figure_cell(run, fig)
             cells.append(shown)
             if value is not None:
                 points.append((index, value))

@@ -80,7 +80,7 @@ def _runs(ctx: PageContext, dtype: str) -> list[Run]:
     return newest_per_machine(ctx.runs, TIP, _matching(dtype))
 
 
-@renderer("numpy-table", dtype=DTYPE)
+@renderer("numpy-table", machines="each", dtype=DTYPE)
 def numpy_table(ctx: PageContext, args: dict[str, str]) -> Markup:
     blocks = []
     for run in _runs(ctx, args["dtype"]):
@@ -101,7 +101,7 @@ def numpy_table(ctx: PageContext, args: dict[str, str]) -> Markup:
     return tag("div", join(blocks), class_="tb-results") if blocks else no_results(ctx)
 
 
-@renderer("numpy-chart", dtype=DTYPE)
+@renderer("numpy-chart", machines="chart:numpy-table", dtype=DTYPE)
 def numpy_chart(ctx: PageContext, args: dict[str, str]) -> Markup:
     blocks = []
     dtype = args["dtype"]
@@ -162,7 +162,7 @@ def _findings(ctx: PageContext, run: Run) -> list[Markup]:
     return found
 
 
-@renderer("numpy-headline")
+@renderer("numpy-headline", machines="each")
 def headline(ctx: PageContext, args: dict[str, str]) -> Markup:
     blocks = []
     for run in newest_per_machine(ctx.runs, TIP):
@@ -172,7 +172,7 @@ def headline(ctx: PageContext, args: dict[str, str]) -> Markup:
     return tag("div", join(blocks), class_="tb-headline") if blocks else no_results(ctx)
 
 
-@renderer("numpy-fidelity")
+@renderer("numpy-fidelity", machines="each")
 def fidelity(ctx: PageContext, args: dict[str, str]) -> Markup:
     """Our calibrated median of torch.from_numpy vs Timer's, per size, per machine."""
     head = [text.plain(f"fidelity_{k}", ctx.locale) for k in ("size", "ours", "timer", "ratio")]

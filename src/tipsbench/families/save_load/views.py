@@ -137,7 +137,7 @@ def _where(args: dict[str, str]):
     return ok
 
 
-@renderer("saveload-table", **WHERE)
+@renderer("saveload-table", machines="each", **WHERE)
 def results(ctx: PageContext, args: dict[str, str]) -> Markup:
     """Methods × model sizes for one model, operation and target, against its ceiling."""
     ok = _where(args)
@@ -242,13 +242,13 @@ def _summary(records: Sequence[Record], sizes: list[float], locale: str) -> Mark
                      size_worst=f"{(worst - 1):.2%}", kinds=len({m for m, _ in _models_in_order(records)}))
 
 
-@renderer("saveload-sizes")
+@renderer("saveload-sizes", machines="each")
 def sizes(ctx: PageContext, args: dict[str, str]) -> Markup:
     blocks = [machine_line(ctx, run) + body for run in _runs(ctx) if (body := size_table(_records(run), ctx.locale))]
     return join(blocks) if blocks else _empty(ctx)
 
 
-@renderer("saveload-ratios")
+@renderer("saveload-ratios", machines="each")
 def ratios(ctx: PageContext, args: dict[str, str]) -> Markup:
     blocks = [machine_line(ctx, run) + body for run in _runs(ctx) if (body := ratio_table(_records(run), ctx.locale))]
     return join(blocks) if blocks else _empty(ctx)
@@ -265,7 +265,7 @@ def chart_series(records: Sequence[Record], op: str, target: str, model: str) ->
     return [Series(code, tuple(points)) for code, points in by_code.items()]
 
 
-@renderer("saveload-chart", **WHERE)
+@renderer("saveload-chart", machines="chart:saveload-table", **WHERE)
 def chart(ctx: PageContext, args: dict[str, str]) -> Markup:
     op, target, model = args["op"], args["target"], args["model"]
     ceiling_key = CEILING_OF_TARGET.get(target)

@@ -47,7 +47,7 @@ def _row(locale: str, r: Record, share: str, note: str = "") -> list[object]:
     return [label, spread, share]
 
 
-@renderer("logging-cost")
+@renderer("logging-cost", machines="each")
 def logging_cost(ctx: PageContext, args: dict[str, str]) -> Markup:
     """One table per machine: each logging call's median and its share of a training step."""
     blocks = []
