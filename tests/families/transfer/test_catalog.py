@@ -172,10 +172,11 @@ class TestLink:
 
 @pytest.mark.slow
 def test_benchmarks_skip_with_the_reason_on_a_cpu_machine():
-    """Without CUDA/MPS the transfer benchmarks are one skip per variant, saying why."""
+    """Without CUDA/MPS the transfer benchmarks are one skip per variant (peer copies too), saying why."""
     if testing.accelerator_available():
         pytest.skip("an accelerator is present: the suite runs instead of skipping")
     done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider",
                            "benchmarks/test_transfer.py"], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert f"{len(transfer.VARIANTS)} skipped" in done.stdout
+    assert f"{len(transfer.VARIANTS) + len(transfer.PEER_VARIANTS)} skipped" in done.stdout
     assert done.stdout.count("no CUDA/MPS device was found") == len(transfer.VARIANTS)
+    assert done.stdout.count("peer copies need two CUDA GPUs; found 0") == len(transfer.PEER_VARIANTS)

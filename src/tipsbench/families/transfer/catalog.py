@@ -5,20 +5,23 @@ so the label can't drift from what ran. Inputs are built per variant (a 1 GiB ca
 would otherwise hold five 1 GiB host buffers at once), before timing.
 
 Directions: h2d (host to device), d2h (device to host), d2d (on the card: the copy
-engine's reference) and pin (``pin_memory()`` alone, a host-side cost).
+engine's reference) and pin (``pin_memory()`` alone, a host-side cost). With two or
+more CUDA GPUs, p2p: peer copies from the first GPU to another, cases of their own
+(peer_cases), timed by test_peer_copy.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from tipsbench.cases import Case, GiB, KiB, MiB
 from tipsbench.families.transfer import TIP
-from tipsbench.families.transfer.records import D2D, D2H, H2D, PIN
+from tipsbench.families.transfer.records import D2D, D2H, H2D, P2P, PIN
 from tipsbench.machine import Device, find_devices
 
-__all__ = ["D2D", "D2H", "H2D", "PIN", "TIP", "Device", "find_devices"]  # re-exported for the suite
+__all__ = ["D2D", "D2H", "H2D", "P2P", "PIN", "TIP", "Device", "find_devices"]  # re-exported for the suite
 DTYPE = "float32"
 # bandwidthTest-style sweep: 4 KiB × 4^k up to 1 GiB (10 sizes); quick keeps three.
 FULL_SIZES = tuple(4 * KiB * 4**k for k in range(10))
@@ -26,6 +29,8 @@ QUICK_SIZES = (4 * KiB, 1 * MiB, 64 * MiB)
 assert FULL_SIZES[-1] == 1 * GiB
 NO_DEVICE = "none"
 NO_DEVICE_REASON = "no CUDA/MPS device was found (looked for: cuda, mps); transfer benchmarks need one"
+NO_PEER = "none"
+PEER_SEP = "->"  # a peer case's device: "cuda:0->cuda:1"
 HOST_INPUTS = ("t", "t_pinned", "a", "t_dst", "t_pinned_dst")
 DEVICE_INPUTS = ("d", "d_dst")
 
@@ -73,6 +78,18 @@ VARIANTS: tuple[Variant, ...] = (
 )
 VARIANTS_BY_NAME = {v.name: v for v in VARIANTS}
 
+# GPU -> GPU. `peer` is the target GPU, `d_peer` a buffer on it. Both run on the source
+# GPU's current stream, and the target's stream waits for the copy (ATen's
+# copy_device_to_device, aten/src/ATen/native/cuda/Copy.cu). The first copy between two
+# GPUs enables peer access where the driver allows it (at::cuda::get_p2p_access); the
+# warm-up pays for that, never a timed round. Without peer access the driver stages
+# the copy through host memory.
+PEER_VARIANTS: tuple[Variant, ...] = (
+    Variant("p2p_to", P2P, "d.to(peer)", ("d", "peer"), False, False, only=("cuda",)),
+    Variant("p2p_copy", P2P, "d_peer.copy_(d)", ("d", "d_peer"), False, False, only=("cuda",)),
+)
+PEER_VARIANTS_BY_NAME = {v.name: v for v in PEER_VARIANTS}
+
 
 def sizes(full: bool) -> tuple[int, ...]:
     return FULL_SIZES if full else QUICK_SIZES
@@ -90,6 +107,65 @@ def cases(devices: list[Device], full: bool) -> list[Case]:
         Case(TIP, v.name, DTYPE, size, dev.torch_name)
         for dev in devices for v in VARIANTS if v.applies_to(dev.type) for size in sizes(full)
     ]
+
+
+def peer_pairs(devices: list[Device], full: bool) -> list[tuple[Device, Device]]:
+    """(source, target) GPU pairs: the first CUDA GPU to every other (full) or to the next (quick)."""
+    gpus = [d for d in devices if d.type == "cuda"]
+    targets = gpus[1:] if full else gpus[1:2]
+    return [(gpus[0], target) for target in targets]
+
+
+def no_peer_reason(devices: list[Device]) -> str:
+    found = sum(d.type == "cuda" for d in devices)
+    return f"peer copies need two CUDA GPUs; found {found}"
+
+
+def peer_cases(devices: list[Device], full: bool) -> list[Case]:
+    """Every peer variant × size × GPU pair; one placeholder per variant with fewer than two GPUs."""
+    pairs = peer_pairs(devices, full)
+    if not pairs:
+        return [Case(TIP, v.name, DTYPE, 0, NO_PEER) for v in PEER_VARIANTS]
+    return [
+        Case(TIP, v.name, DTYPE, size, f"{source.torch_name}{PEER_SEP}{target.torch_name}")
+        for source, target in pairs for v in PEER_VARIANTS for size in sizes(full)
+    ]
+
+
+def peer_of(case: Case) -> tuple[str, str]:
+    """('cuda:0', 'cuda:1'): a peer case's source and target torch device names."""
+    source, sep, target = case.device.partition(PEER_SEP)
+    if not sep:
+        raise ValueError(f"{case.id} is not a peer case")
+    return source, target
+
+
+def make_peer_inputs(variant: Variant, source: str, target: str, nbytes: int, torch_module) -> tuple:
+    """A peer variant's inputs (on the source GPU, or the target's buffer or name), then the source."""
+    count = nbytes // 4
+    made: list[object] = []
+    for name in variant.inputs:
+        if name == "d":
+            made.append(torch_module.ones(count, dtype=torch_module.float32, device=source))
+        elif name == "d_peer":
+            made.append(torch_module.ones(count, dtype=torch_module.float32, device=target))
+        elif name == "peer":
+            made.append(target)
+        else:
+            raise ValueError(f"variant {variant.name!r} needs unknown input {name!r}")
+    return (*made, source)
+
+
+def peer_timer(timer, target: str, torch_module):
+    """The source GPU's timer (devtiming.choose), waiting for the target GPU too: each round
+    ends when both have finished, and the events sit on the source's stream, the copy's."""
+    cuda, source_sync = torch_module.cuda, timer.sync
+
+    def both() -> None:
+        source_sync()
+        cuda.synchronize(target)
+
+    return dataclasses.replace(timer, sync=both)
 
 
 def host_buffers(variant: Variant) -> int:

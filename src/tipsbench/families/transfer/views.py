@@ -7,13 +7,14 @@ Markers:
     <!-- tipsbench:gpu-summary -->                 best pinned / pageable per direction vs link
     <!-- tipsbench:gpu-table direction=h2d -->     variants × sizes for one direction
     <!-- tipsbench:gpu-chart direction=h2d -->     throughput vs size for one direction
+    <!-- tipsbench:gpu-peer-table -->              GPU → GPU peer copies, per pair of GPUs
 """
 
 from __future__ import annotations
 
 from tipsbench import fmt
-from tipsbench.families.transfer import TIP
-from tipsbench.families.transfer.records import D2H, DIRECTIONS, H2D, TransferFields, by_device
+from tipsbench.families.transfer import TIP, peers
+from tipsbench.families.transfer.records import D2H, DIRECTIONS, H2D, P2P, TransferFields, by_device
 from tipsbench.render.charts import Series, throughput_chart
 from tipsbench.render.common import empty_notice, machine_line, notes
 from tipsbench.render.html import Markup, join, table, tag
@@ -27,7 +28,8 @@ CONTRIBUTE_COMMAND = "bash scripts/gpu_run.sh"
 CONTRIBUTE_ANCHOR = "#contribute"
 # The one pair the tutorial warns about is a pinning + a copy, not a copy alone.
 NOT_A_COPY_ALONE = "h2d_pin_then_copy"
-DIRECTION = Arg(required=True, choices=DIRECTIONS)
+# Peer copies have a table of their own (gpu-peer-table): a source and a target GPU each.
+DIRECTION = Arg(required=True, choices=tuple(d for d in DIRECTIONS if d != P2P))
 # CUDA events time the device alone, the wall clock adds a launch and a sync: for copies of
 # more than a few microseconds the two should agree this closely, or one of them is wrong.
 EVENTS_AGREE_WITHIN = 0.25
@@ -61,6 +63,18 @@ text = define("gpu", {
     "d2h": {"en": "Device → host", "zh": "设备到主机"},
     "d2d": {"en": "Device → device", "zh": "设备到设备"},
     "pin": {"en": "pin_memory() alone", "zh": "仅 pin_memory()"},
+    "p2p": {"en": "GPU → GPU (peer)", "zh": "GPU 到 GPU（点对点）"},
+    "no_peer": {"en": "No peer-copy results yet: every GPU run so far comes from a machine with one GPU.",
+                "zh": "目前还没有 GPU 之间点对点复制的实测结果：已有的 GPU 运行都来自只有一块 GPU 的机器。"},
+    "peer_access_is": {"en": "Peer access (`torch.cuda.can_device_access_peer`): {answer}",
+                       "zh": "点对点访问（`torch.cuda.can_device_access_peer`）：{answer}"},
+    "yes": {"en": "yes", "zh": "是"},
+    "no": {"en": "no: the driver stages each copy through host memory",
+           "zh": "否：驱动经由主机内存中转每次复制"},
+    "peer_link_is": {"en": "Path between them (`nvidia-smi topo -m`): {link}",
+                     "zh": "两者之间的路径（`nvidia-smi topo -m`）：{link}"},
+    "nvlink": {"en": "{path}, NVLink", "zh": "{path}，NVLink"},
+    "pcie": {"en": "{path}, PCIe", "zh": "{path}，PCIe"},
     "events_agree": {"en": "CUDA events agree with the wall clock: event median / wall-clock median {low}–{high}.",
                      "zh": "CUDA 事件计时与墙钟计时一致：事件中位数与墙钟中位数之比为 {low}–{high}。"},
     "events_disagree": {"en": "CUDA events and the wall clock disagree (more than {limit} apart) for: {cases}.",
@@ -226,3 +240,37 @@ def gpu_chart(ctx: PageContext, args: dict[str, str]) -> Markup:
     if not blocks:
         return empty_notice(text.text("nothing_for", ctx.locale, direction=text.plain(direction, ctx.locale)))
     return join(blocks)
+
+
+def _is_peer(record: Record) -> bool:
+    return _fields(record).direction == P2P
+
+
+def _link_words(path: str | None, locale: str) -> str:
+    kind = peers.link_kind(path)
+    if kind is None:
+        return path or text.plain("link_unknown", locale)
+    return text.plain(kind, locale, path=path)
+
+
+@renderer("gpu-peer-table")
+def gpu_peer_table(ctx: PageContext, args: dict[str, str]) -> Markup:
+    """Per machine and pair of GPUs: the peer copies, whether peer access was on, the path."""
+    runs = newest_per_machine(ctx.runs, TIP, where=_is_peer)
+    if not runs:
+        return short_notice(ctx) if not gpu_runs(ctx.runs) else empty_notice(text.text("no_peer", ctx.locale))
+    loc, blocks = ctx.locale, []
+    for run in runs:
+        pairs: dict[tuple[str, str], list[Record]] = {}
+        for record in run.for_tip(TIP):
+            if _is_peer(record):
+                pairs.setdefault((_fields(record).device, _fields(record).target or "?"), []).append(record)
+        for (source, target), records in sorted(pairs.items()):
+            first = _fields(records[0])
+            access = {True: "yes", False: "no"}.get(first.peer_access, "link_unknown")
+            found = [text.text("peer_access_is", loc, answer=text.plain(access, loc)),
+                     text.text("peer_link_is", loc, link=_link_words(first.peer_link, loc)),
+                     text.text("timing_is", loc, method=", ".join(sorted({_fields(r).timing for r in records})))]
+            blocks.append(machine_line(ctx, run) + tag("p", tag("strong", f"{source} → {target}"), class_="tb-device")
+                          + results_table(records, None, loc) + notes(*found))
+    return tag("div", join(blocks), class_="tb-results")
