@@ -2,8 +2,8 @@
 in one line naming it and the JSON path of the problem; never a traceback, never a hang.
 
 The seed is a small real run (tests/data/numpy_run.json) with a few real save & load and
-TensorBoard records of the shipped run and a synthetic GPU transfer run added, so every
-renderer has something to draw. Mutations change one field at a time: to every JSON kind
+TensorBoard records of the shipped run and synthetic GPU records added (transfers, peer
+copies, all-reduce), so every renderer has something to draw. Mutations change one field at a time: to every JSON kind
 (every field, exhaustively), and to values hypothesis draws (then every marker renderer
 runs on what loads, in both languages, and so does ``tipsbench report``).
 """
@@ -75,7 +75,8 @@ def _seed_text() -> str:
                  and (b["extra_info"]["variant"], b["extra_info"]["target"]) in wanted]
     tensorboard = [b for b in shipped["benchmarks"] if b["extra_info"]["tip"] == "tensorboard"]
     data = copy.deepcopy(golden)
-    data["benchmarks"] = golden["benchmarks"] + save_load + tensorboard + transfer_benchmarks()
+    data["benchmarks"] = (golden["benchmarks"] + save_load + tensorboard + collective_benchmarks() + transfer_benchmarks()
+                          + peer_benchmarks())
     ours = data["machine_info"]["tipsbench"]
     ours["accelerators"] = [{"type": "cuda", "index": 0, "name": "NVIDIA H200", "memory_bytes": 150_000_000_000}]
     shipped_ceilings = shipped["machine_info"]["tipsbench"]["ceilings"]
@@ -102,6 +103,33 @@ def transfer_benchmarks(device: str = DEVICE) -> list[dict]:
                       "iqr": median / 10, "rounds": 100, "iterations": 10},
         })
     return found
+
+
+def peer_benchmarks(device: str = DEVICE) -> list[dict]:
+    """Two GPU → GPU peer copies, as test_peer_copy records them."""
+    found = []
+    for variant, code, nbytes, median in (("p2p_copy", "d_peer.copy_(d)", 1 << 20, 5e-6), ("p2p_to", "d.to(peer)", 1 << 20, 6e-6)):
+        found.append({
+            "name": f"test_peer_copy[{variant}-{nbytes}]",
+            "extra_info": {"tip": "transfer", "variant": variant, "code": code, "dtype": "float32", "bytes": nbytes,
+                           "direction": "p2p", "pinned": False, "non_blocking": False, "device": device,
+                           "target": device.replace("cuda:0", "cuda:1"), "peer_access": True, "peer_link": "NV18",
+                           "timing": "cuda.synchronize + perf_counter", "shares_memory": False},
+            "stats": {"median": median, "iqr": median / 10, "rounds": 100, "iterations": 1},
+        })
+    return found
+
+
+def collective_benchmarks(device: str = DEVICE) -> list[dict]:
+    """Two all-reduce sizes over 8 GPUs, as tipsbench.families.collectives.run records them."""
+    return [{
+        "name": f"all_reduce[float32-{nbytes}-8ranks-nccl]",
+        "extra_info": {"tip": "collectives", "variant": "all_reduce", "code": "dist.all_reduce(x)", "dtype": "float32",
+                       "bytes": nbytes, "op": "sum", "backend": "nccl", "world_size": 8, "local_world_size": 8,
+                       "device": device, "timing": "barrier + cuda.synchronize + perf_counter, slowest rank per round",
+                       "shares_memory": False},
+        "stats": {"median": median, "iqr": median / 10, "rounds": 50, "iterations": 1},
+    } for nbytes, median in ((4096, 2e-5), (1 << 30, 5e-3))]
 
 
 def transfer_ceilings(device: str = DEVICE) -> dict:
@@ -315,7 +343,7 @@ def test_seed_loads_and_every_renderer_has_something_to_show(scratch):
     """The seed reaches every renderer's real output, not its "no results" notice, so
     mutations of it are seen by tables, charts, summaries and the GPU page."""
     run = load_run(write(scratch, seed()))
-    assert {r.tip for r in run.records} == {"numpy", "save_load", "tensorboard", "transfer"}
+    assert {r.tip for r in run.records} == {"numpy", "save_load", "tensorboard", "transfer", "collectives"}
     for locale in LOCALES:
         for kind, spec in _specs().items():
             html = spec.fn(context(locale, run, pytest.fail), spec_args(spec))

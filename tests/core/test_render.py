@@ -100,7 +100,7 @@ class TestMarkers:
 
     @pytest.mark.parametrize("marker, problem", [
         ("numpy-table dtyp=float32", "unknown argument 'dtyp' (allowed: dtype)"),
-        ("runs tip=nunpy", "tip=nunpy is not allowed (allowed: numpy, save_load, tensorboard, transfer)"),
+        ("runs tip=nunpy", "tip=nunpy is not allowed (allowed: collectives, numpy, save_load, tensorboard, transfer)"),
         ("numpy-table dtype=float32 ceiling=memcpy", "unknown argument 'ceiling' (allowed: dtype)"),
         ("numpy-table dtype=float32 dtype=int64", "argument 'dtype' is given twice"),
         ("claim id=numpy.nope", "id=numpy.nope is not allowed"),

@@ -1,0 +1,3 @@
+"""Collectives across several GPUs: all-reduce bandwidth under torchrun (NCCL on GPUs)."""
+
+TIP = "collectives"
