@@ -111,30 +111,36 @@ def release_chart(series: Sequence[ReleaseSeries], releases: Sequence[str], *, t
 
     from tipsbench import fmt
 
-    with _figure(chart_id) as (fig, ax):
+    with _figure(chart_id, height=4.6 + 0.2 * len(series)) as (fig, ax):
         for index, s in enumerate(series):
             xs, ys = zip(*sorted(s.points), strict=False) if s.points else ((), ())
             ax.plot(xs, ys, marker="o", markersize=3.5, linewidth=1.6, color=PALETTE[index % len(PALETTE)],
                     label=_legend_text(s.name))
         for x, name in changes:
             ax.axvline(x, color=INK, alpha=0.35, linewidth=0.8, linestyle=":")
-            ax.annotate(_legend_text(name), (x, 1), xycoords=("data", "axes fraction"), xytext=(2, -10),
-                        textcoords="offset points", fontsize=7, alpha=0.8)
+            if len(changes) <= 4:  # more would overlap; the x labels name each point's torch
+                ax.annotate(_legend_text(name), (x, 1), xycoords=("data", "axes fraction"), xytext=(2, -10),
+                            textcoords="offset points", fontsize=7, alpha=0.8)
         ax.set_yscale("log")
-        ax.set_xticks(range(len(releases)), list(releases), fontsize=7 if len(releases) > 8 else None)
+        crowded = len(releases) > 8
+        ax.set_xticks(range(len(releases)), list(releases), fontsize=7 if crowded else None,
+                      rotation=55 if crowded else 0, ha="right" if crowded else "center")
         # Ticks at 1, 2 and 5 of each decade: a dozen releases rarely span more than one.
         ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.duration(v).replace(" ", "\u00a0")))
         ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
-        _finish(ax, title, x_label, y_label)
+        # Below the plot: the figures' labels are long sentences that "best" would lay
+        # over the lines or the axis label.
+        _finish(ax, title, x_label, y_label, legend_below=True)
     return _inline(fig.tb_svg, chart_id, title)
 
 
 class _figure:
     """matplotlib set up for inline, themable SVG; on exit the SVG is in ``fig.tb_svg``."""
 
-    def __init__(self, chart_id: str):
+    def __init__(self, chart_id: str, height: float = 4.2):
         self.chart_id = chart_id
+        self.height = height
 
     def __enter__(self):
         import matplotlib
@@ -151,7 +157,7 @@ class _figure:
         self._warnings = warnings.catch_warnings()
         self._warnings.__enter__()
         warnings.simplefilter("ignore")  # "Glyph missing" for Han text: layout only
-        self.fig, self.ax = plt.subplots(figsize=(7.5, 4.2))
+        self.fig, self.ax = plt.subplots(figsize=(7.5, self.height))
         return self.fig, self.ax
 
     def __exit__(self, kind, value, traceback):
@@ -171,14 +177,15 @@ class _figure:
         return False
 
 
-def _finish(ax, title: str, x_label: str, y_label: str) -> None:
+def _finish(ax, title: str, x_label: str, y_label: str, legend_below: bool = False) -> None:
     ax.set_title(title)
     ax.set_xlabel(x_label)
     ax.set_ylabel(y_label)
     ax.grid(True, which="major", alpha=0.15, color=INK)
     for spine in ("top", "right"):
         ax.spines[spine].set_visible(False)
-    legend = ax.legend(fontsize=8, frameon=False, loc="best")
+    where = {"loc": "upper left", "bbox_to_anchor": (0, -0.22)} if legend_below else {"loc": "best"}
+    legend = ax.legend(fontsize=8, frameon=False, **where)
     for text in legend.get_texts():
         text.set_fontfamily("monospace")
 

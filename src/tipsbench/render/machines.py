@@ -26,7 +26,7 @@ from mkdocs.utils import get_relative_url
 
 from tipsbench import fmt
 from tipsbench.render.charts import ReleaseSeries, release_chart
-from tipsbench.render.common import machine_line, no_results
+from tipsbench.render.common import no_results
 from tipsbench.render.html import Markup, cell, code_spans, join, table, tag
 from tipsbench.render.labels import define
 from tipsbench.render.registry import Arg, PageContext, Spec, renderer, renderers
@@ -42,6 +42,7 @@ text = define("machines", {
     "others": {"en": "{n} other machines: pick one to see this table for it",
                "zh": "另有 {n} 台机器：点选一台，查看它的这张表"},
     "other_one": {"en": "1 other machine: see this table for it", "zh": "另有 1 台机器：查看它的这张表"},
+    "threads": {"en": "{n} threads", "zh": "{n} 线程"},
     "anchor": {"en": "Link to this table", "zh": "这张表的链接"},
     "reproduce": {"en": "Reproduce on your machine (torch {torch}): `{command}`",
                   "zh": "在你的机器上复现（torch {torch}）：`{command}`"},
@@ -56,11 +57,11 @@ text = define("machines", {
     "fact_key": {"en": "Machine key", "zh": "机器标识"},
     "none": {"en": "none", "zh": "无"},
     "runs": {"en": "Its runs", "zh": "它的运行记录"},
-    "runs_note": {"en": "Each tip page shows the newest run of each machine; every run is listed here with its file.",
-                  "zh": "技巧页面只显示每台机器最新的一次运行；这里列出它的每一次运行及对应的结果文件。"},
+    "runs_note": {"en": "Each tip page shows the newest run of each machine; every run is listed here, newest first, with its file (click to download) and the command that makes such a run. Runs from `results/timeline/` are quick runs on one torch release each.",
+                  "zh": "技巧页面只显示每台机器最新的一次运行；这里按时间倒序列出它的每一次运行、对应的结果文件（点击即可下载）以及生成这类运行的命令。来自 `results/timeline/` 的运行，是在各个 torch 版本上各做一次的快速档运行。"},
     "history": {"en": "History", "zh": "历史"},
-    "history_note": {"en": "Each headline figure of {tip} across this machine's runs, oldest first; a dotted line marks a change of torch version. Runs from `results/timeline/` (one quick run per torch release) are included.",
-                     "zh": "{tip}的各项关键数字在这台机器历次运行中的变化（按时间先后）；虚线标出 torch 版本变化的位置。`results/timeline/` 中的运行（每个 torch 版本一次快速档运行）也计算在内。"},
+    "history_note": {"en": "Each headline figure of {tip} across this machine's runs, oldest first; a dotted line marks a change of torch version. Hover over a run's date in the table for its file.",
+                     "zh": "{tip}的各项关键数字在这台机器历次运行中的变化（按时间先后）；虚线标出 torch 版本变化的位置。把鼠标移到表中的日期上，可以看到对应的结果文件。"},
     "history_one": {"en": "One run so far: a history needs two.", "zh": "目前只有一次运行，至少两次才能看出变化。"},
     "axis_run": {"en": "run (date, torch)", "zh": "运行（日期，torch 版本）"},
     "axis_time": {"en": "Median time (log scale)", "zh": "中位耗时（对数坐标）"},
@@ -70,6 +71,11 @@ text = define("machines", {
     "tables_note": {"en": "The tables each tip page shows, for this machine (its newest run that measured each).",
                     "zh": "各技巧页面上的表格，这里只列这台机器的数据（每张表取测过它的最新一次运行）。"},
     "head_machine": {"en": "Machine", "zh": "机器"},
+    "head_when": {"en": "When (UTC)", "zh": "时间（UTC）"},
+    "head_numpy": {"en": "NumPy", "zh": "NumPy"},
+    "head_benchmarks": {"en": "Benchmarks", "zh": "基准测试数"},
+    "head_file": {"en": "Results file", "zh": "结果文件"},
+    "head_reproduce": {"en": "Command", "zh": "命令"},
     "head_accelerator": {"en": "Accelerator", "zh": "加速器"},
     "head_torch": {"en": "torch", "zh": "torch"},
     "head_date": {"en": "Date", "zh": "日期"},
@@ -88,11 +94,11 @@ def anchor_id(kind: str, args: Mapping[str, str]) -> str:
     return "tb-" + re.sub(r"[^a-z0-9]+", "-", "-".join(parts).lower()).strip("-")
 
 
-def label(machine: Machine) -> str:
+def label(machine: Machine, locale: str) -> str:
     """"AMD EPYC 7B13 · 2 threads · NVIDIA H100": what the machine is, in a few words."""
     parts = [machine.cpu_model]
     if machine.logical_cpus:
-        parts.append(f"{machine.logical_cpus}T")
+        parts.append(text.plain("threads", locale, n=machine.logical_cpus))
     parts += sorted({a.name for a in machine.accelerators})
     return " · ".join(parts)
 
@@ -201,7 +207,7 @@ class Fleet:
         loc = ctx.locale
         parts = []
         if others:
-            links = join(tag("li", tag("a", label(self.machine(k)), href=_href(ctx, page_url(k, loc), target)))
+            links = join(tag("li", tag("a", label(self.machine(k), loc), href=_href(ctx, page_url(k, loc), target)))
                          for k in others)
             summary = text.text("others", loc, n=len(others)) if len(others) > 1 else text.text("other_one", loc)
             parts.append(tag("details", tag("summary", summary) + tag("ul", links), class_="tb-machine-pick"))
@@ -218,7 +224,7 @@ class Fleet:
 
 def page_source(key: str, machine: Machine, locale: str) -> str:
     """The Markdown of a generated machine page: a safe title and one marker."""
-    title = text.plain("title", locale, label=safe_title(label(machine)))
+    title = text.plain("title", locale, label=safe_title(label(machine, locale)))
     return f"---\ntitle: {title!r}\nsearch:\n  exclude: true\n---\n\n# {title}\n\n<!-- tipsbench:machine key={key} -->\n"
 
 
@@ -235,15 +241,23 @@ def _facts(m: Machine, loc: str) -> Markup:
     return table(["", ""], rows, row_headers=True)
 
 
-def _runs_list(ctx: PageContext, runs: Sequence[Run]) -> Markup:
-    items = []
+def _runs_table(ctx: PageContext, runs: Sequence[Run]) -> Markup:
+    """Every run of the machine, newest first: when, with what, its file (downloadable)
+    and the command that makes such a run."""
+    loc = ctx.locale
+    rows = []
     for run in reversed(runs):
-        items.append(tag("li", machine_line(ctx, run) + tag("code", reproduce_command(run, None))))
-    return tag("p", text.text("runs_note", ctx.locale), class_="tb-note") + tag("ul", join(items), class_="tb-runs")
+        url = ctx.downloads.get(run.path)
+        name = tag("code", run.file_name)
+        link = tag("a", name, href=get_relative_url(url, ctx.url), download=run.file_name) if url else name
+        rows.append([run.datetime[:16].replace("T", " "), run.machine.torch_version, run.machine.numpy_version,
+                     str(len(run.records)), link, tag("code", reproduce_command(run, None))])
+    head = [text.plain(f"head_{k}", loc) for k in ("when", "torch", "numpy", "benchmarks", "file", "reproduce")]
+    return tag("p", text.text("runs_note", loc), class_="tb-note") + table(head, rows)
 
 
 def _run_label(run: Run) -> str:
-    return f"{run.datetime[5:10]} {run.datetime[11:16]}\ntorch {run.machine.torch_version.split('+')[0]}"
+    return f"{run.datetime[5:10]} {run.datetime[11:16]} · {run.machine.torch_version.split('+')[0]}"
 
 
 def history(ctx: PageContext, runs: Sequence[Run], tip: str, tip_title: str) -> Markup:
@@ -279,7 +293,7 @@ def machine_page(ctx: PageContext, args: dict[str, str]) -> Markup:
         return no_results(ctx)
     key, loc = args["key"], ctx.locale
     parts = [tag("h2", text.text("facts", loc), id="facts"), _facts(fleet.machine(key), loc),
-             tag("h2", text.text("runs", loc), id="runs"), _runs_list(ctx, fleet.runs[key])]
+             tag("h2", text.text("runs", loc), id="runs"), _runs_table(ctx, fleet.history[key])]
     parts.append(tag("h2", text.text("history", loc), id="history"))
     stems = {tip: stem for stem, found in fleet.sections for kind, found_args in found
              for tip in [found_args.get("tip")] if kind == "machines" and tip}
@@ -323,7 +337,7 @@ def machines_table(ctx: PageContext, args: dict[str, str]) -> Markup:
             continue
         run = runs[-1]
         m = run.machine
-        name = tag("a", label(m), href=_href(ctx, page_url(key, loc))) if isinstance(fleet, Fleet) else label(m)
+        name = tag("a", label(m, loc), href=_href(ctx, page_url(key, loc))) if isinstance(fleet, Fleet) else label(m, loc)
         accel = ", ".join(sorted({a.name for a in m.accelerators})) or text.plain("none", loc)
         rows.append([cell(name, header=True), accel, m.torch_version, cell(run.datetime[:10], title=run.file_name),
                      m.profile, *(figure_cell(run, f)[1] for f in figs)])
