@@ -60,6 +60,13 @@ class TestEnvironment:
         with pytest.raises(run.UsageError, match="two or more processes, WORLD_SIZE is 1"):
             run.world_from_env({"RANK": "0", "WORLD_SIZE": "1", "LOCAL_RANK": "0"})
 
+    def test_more_processes_than_gpus_is_refused_on_every_rank(self):
+        """Rank 0 refuses too (it would otherwise wait for a rank that never joins)."""
+        for rank in (0, 1):
+            with pytest.raises(run.UsageError, match="2 processes per node but 1 GPU"):
+                run.too_many(run.World(rank=rank, size=2, local_rank=rank, local_size=2), visible=1)
+        run.too_many(run.World(rank=1, size=16, local_rank=1, local_size=8), visible=8)
+
     def test_a_cpu_run_must_name_its_folder(self, monkeypatch):
         """gloo on CPUs is a test of the logic: it never lands in results/ by default."""
         monkeypatch.setenv("TIPSBENCH_RESULTS", "/somewhere")

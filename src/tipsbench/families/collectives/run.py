@@ -107,6 +107,14 @@ def target_dir(args: argparse.Namespace, on_gpus: bool) -> Path:
     return Path(os.environ.get("TIPSBENCH_RESULTS") or "results")
 
 
+def too_many(world: World, visible: int) -> None:
+    """Every rank refuses alike (before any of them waits for the others) when a node has
+    more processes than GPUs: NCCL needs a GPU of its own for each."""
+    if max(world.local_size, world.local_rank + 1) > visible:
+        raise UsageError(f"{world.local_size} processes per node but {visible} GPU(s) visible: start one per GPU "
+                         f"(--nproc-per-node=gpu)")
+
+
 class Ranks:
     """The process group and this rank's device: barrier, sync, and agreement between ranks."""
 
@@ -115,9 +123,8 @@ class Ranks:
 
         self.torch, self.dist, self.world = torch_module, dist, world
         cuda = torch_module.cuda.is_available()
-        if cuda and world.local_rank >= torch_module.cuda.device_count():
-            raise UsageError(f"local rank {world.local_rank} has no GPU: {torch_module.cuda.device_count()} visible; "
-                             f"start at most that many processes per node")
+        if cuda:
+            too_many(world, torch_module.cuda.device_count())
         self.device = torch_module.device("cuda", world.local_rank) if cuda else torch_module.device("cpu")
         self.backend = catalog.backend_for(self.device.type)
         if cuda:
