@@ -129,7 +129,7 @@ def test_machine_page_has_facts_runs_history_and_its_tables():
     downloads = {run.path: f"results/{run.file_name}" for run in (old, new, other)}
     html = render_markers("<!-- tipsbench:machine key=a_8t -->",
                           context([old, new, other], fleet, url="machines/a_8t/", downloads=downloads)[0])
-    assert "What this machine is" in html and "Its runs" in html and "History" in html
+    assert "What this machine is" in html and ">Runs<" in html and ">History<" in html
     assert f'href="../../results/{new.file_name}" download="{new.file_name}"' in html
     assert f'href="../../results/{old.file_name}"' in html  # every run, not only the newest
     assert 'id="tb-numpy-table-float32"' in html and "2.00 µs" in html  # the newest run's table

@@ -65,7 +65,7 @@ def _rate(value: float | None) -> str:
     return fmt.rate(value) if value else "–"
 
 
-@renderer("allreduce-table")
+@renderer("allreduce-table", machines="each")
 def allreduce_table(ctx: PageContext, args: dict[str, str]) -> Markup:
     loc = ctx.locale
     groups = gpu_groups(ctx.runs)

@@ -148,7 +148,7 @@ def _rate_cell(rate: float | None, link: tuple[str, float] | None, locale: str) 
                  tag("small", f"{fmt.percent(rate / link[1])} {text.plain('of_link', locale)}")])
 
 
-@renderer("gpu-summary")
+@renderer("gpu-summary", machines="each")
 def gpu_summary(ctx: PageContext, args: dict[str, str]) -> Markup:
     """Per machine and device: best pinned and pageable copy per direction vs the link."""
     runs = gpu_runs(ctx.runs)
@@ -192,7 +192,7 @@ def _device_notes(ctx: PageContext, run: Run, device: str, direction: str, recor
     return notes(*found)
 
 
-@renderer("gpu-table", direction=DIRECTION)
+@renderer("gpu-table", machines="each", direction=DIRECTION)
 def gpu_table(ctx: PageContext, args: dict[str, str]) -> Markup:
     direction = args["direction"]
     runs = gpu_runs(ctx.runs)
@@ -213,7 +213,7 @@ def gpu_table(ctx: PageContext, args: dict[str, str]) -> Markup:
     return tag("div", join(blocks), class_="tb-results")
 
 
-@renderer("gpu-chart", direction=DIRECTION)
+@renderer("gpu-chart", machines="chart:gpu-table", direction=DIRECTION)
 def gpu_chart(ctx: PageContext, args: dict[str, str]) -> Markup:
     direction = args["direction"]
     runs = gpu_runs(ctx.runs)
@@ -253,7 +253,7 @@ def _link_words(path: str | None, locale: str) -> str:
     return text.plain(kind, locale, path=path)
 
 
-@renderer("gpu-peer-table")
+@renderer("gpu-peer-table", machines="each")
 def gpu_peer_table(ctx: PageContext, args: dict[str, str]) -> Markup:
     """Per machine and pair of GPUs: the peer copies, whether peer access was on, the path."""
     runs = newest_per_machine(ctx.runs, TIP, where=_is_peer)
