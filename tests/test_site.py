@@ -20,12 +20,35 @@ TAGS = re.compile(r"<(script|style|pre|code)\b.*?</\1>|<[^>]+>", re.S)
 
 
 def pages() -> list[Path]:
-    """English source pages (Markdown and notebooks) in docs/, relative to docs/."""
+    """English hand-written pages (Markdown and notebooks) in docs/, relative to docs/. The
+    machine pages the plugin generates into docs/machines/ are tested by their own test."""
     found = []
     for path in sorted(DOCS.rglob("*")):
-        if path.suffix in {".md", ".ipynb"} and not re.search(r"\.[a-z]{2}$", path.stem) and "hooks" not in path.parts:
+        if path.suffix in {".md", ".ipynb"} and not re.search(r"\.[a-z]{2}$", path.stem) \
+                and "hooks" not in path.parts and "machines" not in path.relative_to(DOCS).parts:
             found.append(path.relative_to(DOCS))
     return found
+
+
+def test_every_machine_has_a_page_in_both_languages_left_out_of_search(site):
+    """Each machine with a run in results/ gets machines/<key>/ in English and Chinese,
+    linked from the tip pages, with its results files downloadable beside the site; the
+    search indexes keep to the hand-written pages."""
+    keys = {json.loads(p.read_text(encoding="utf-8"))["machine_info"]["tipsbench"]["key"]
+            for p in (ROOT / "results").glob("*.json")}
+    assert keys
+    for key in keys:
+        en = (site / "machines" / key / "index.html").read_text(encoding="utf-8")
+        zh = (site / "zh" / "machines" / key / "index.html").read_text(encoding="utf-8")
+        assert "What this machine is" in en and "机器配置" in zh
+        assert f'href="../../machines/{key}/#tb-numpy-table-float32"' not in en  # no link to itself
+    numpy_page = (site / "numpy" / "index.html").read_text(encoding="utf-8")
+    assert 'id="tb-numpy-table-float32"' in numpy_page and 'id="tb-machines-numpy"' in numpy_page
+    for name in re.findall(r'href="\.\./results/([^"]+\.json)" download', numpy_page):
+        assert (site / "results" / name).is_file()
+    assert (site / "results" / "timeline").is_dir()
+    for path in (ROOT / "results").glob("*.json"):
+        assert (site / "results" / path.name).read_bytes() == path.read_bytes()
 
 
 def built(site: Path, page: Path, locale: str) -> Path:

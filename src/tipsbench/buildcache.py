@@ -10,7 +10,10 @@ everything they depend on, so a stale entry is never served:
   numpy, safetensors…), the environment variables torch and CUDA read, and for a CUDA or
   ROCm build which GPUs are visible;
 - a chart: its kind, its complete input (series, labels, ids), tipsbench's source and the
-  installed distributions (matplotlib's version among them).
+  installed distributions (matplotlib's version among them);
+- a parsed results file: its path and exact bytes (SHA-256) and tipsbench's source. The
+  entry is a pickle of the typed records that tipsbench itself wrote after validating the
+  file; a results file is never unpickled, only parsed (results.py).
 
 The cache lives outside ``docs/`` and ``results/`` (``.cache/tipsbench`` beside
 mkdocs.yml, or ``$TIPSBENCH_CACHE``), holds one small JSON or SVG file per entry, and is
@@ -130,12 +133,24 @@ class BuildCache:
     def put_text(self, namespace: str, key: str, text: str, suffix: str = ".txt") -> None:
         """Atomic: a reader sees the old entry, nothing, or the whole new one. A cache
         that can't be written (read-only checkout, full disk) only costs speed."""
+        self.put_bytes(namespace, key, text.encode("utf-8"), suffix)
+
+    def get_bytes(self, namespace: str, key: str, suffix: str) -> bytes | None:
+        try:
+            found = self._path(namespace, key, suffix).read_bytes()
+        except OSError:
+            self.misses += 1
+            return None
+        self.hits += 1
+        return found
+
+    def put_bytes(self, namespace: str, key: str, data: bytes, suffix: str) -> None:
         path = self._path(namespace, key, suffix)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(text)
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
             os.replace(tmp, path)
         except OSError:
             return

@@ -121,14 +121,14 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
             self._warn(f"default_machine {preferred!r} has no run in {self.directory}")
         if not preferred and self.serving and self.runs:
             preferred = max(self.runs, key=lambda r: r.utc).key
-        self.fleet = Fleet.gather(self.runs, self.release_runs, preferred, machine_sections(docs, config.nav))
+        self.fleet = Fleet.gather(self.runs, self.release_runs, preferred, machine_sections(docs, getattr(config, "nav", None)))
         self.downloads = {run.path: f"{DOWNLOADS}/{run.file_name}" for run in self.runs}
         self.downloads.update({run.path: f"{DOWNLOADS}/timeline/{run.file_name}" for run in self.release_runs})
         write_machine_pages(docs / MACHINES_DIR, self.fleet, self._locales(config))
 
     @staticmethod
     def _locales(config) -> list[str]:
-        i18n = config.plugins.get("i18n")
+        i18n = getattr(config, "plugins", {}).get("i18n")
         found = [lang.locale for lang in getattr(getattr(i18n, "config", None), "languages", None) or []]
         return found or [DEFAULT_LOCALE]
 

@@ -32,6 +32,7 @@ from hypothesis import strategies as st
 from tipsbench import claims, cli, results, testing
 from tipsbench.claims.timeline import Timeline
 from tipsbench.render.html import Markup, escape
+from tipsbench.render.machines import Fleet
 from tipsbench.render.registry import PageContext, Spec, renderers
 from tipsbench.report import CONTROL
 from tipsbench.results import ResultsError, load_run
@@ -263,7 +264,7 @@ def spec_args(spec: Spec) -> dict[str, str]:
     args = {}
     for name, arg in spec.args.items():
         if arg.required:
-            allowed = arg.allowed()
+            allowed = arg.allowed() or ((arg.example,) if arg.example else None)
             assert allowed, f"{spec.kind}: required argument {name} has no declared values"
             args[name] = allowed[0]
     return args
@@ -296,9 +297,19 @@ def hostile_timeline() -> Timeline:
 
 
 def context(locale: str, run: results.Run, warn) -> PageContext:
-    """A page context where every source a renderer reads holds the same (hostile) run."""
+    """A page context where every source a renderer reads holds the same (hostile) run:
+    the tip pages' machines too, and the machine page of that run's machine."""
+    fleet = Fleet.gather((run,), (run,), None, [("numpy", [("numpy-table", {"dtype": "float32"})]),
+                                                ("save-load", [("saveload-sizes", {}), ("machines", {"tip": "numpy"})])])
     return PageContext(locale, page="x.md", runs=(run,), warn=warn, release_runs=(run,), timeline=hostile_timeline(),
-                       claim_pages={cid: "numpy" for cid in claims.all_claims()})
+                       claim_pages={cid: "numpy" for cid in claims.all_claims()}, fleet=fleet,
+                       downloads={run.path: f"results/{run.file_name}"})
+
+
+def marker_args(spec: Spec, run: results.Run) -> dict[str, str]:
+    """spec_args, with a machine page's key set to the run's own machine."""
+    args = spec_args(spec)
+    return {**args, "key": run.key} if "key" in args else args
 
 
 def render(run: results.Run, kinds: tuple[str, ...], locales: tuple[str, ...] = LOCALES) -> list[Markup]:
@@ -308,7 +319,7 @@ def render(run: results.Run, kinds: tuple[str, ...], locales: tuple[str, ...] = 
         for kind in kinds:
             spec = _specs()[kind]
             warnings: list[str] = []
-            html = spec.fn(context(locale, run, warnings.append), spec_args(spec))
+            html = spec.fn(context(locale, run, warnings.append), marker_args(spec, run))
             assert isinstance(html, Markup), kind
             for raw in RAW:
                 assert raw not in html, (kind, locale, raw)
@@ -346,7 +357,7 @@ def test_seed_loads_and_every_renderer_has_something_to_show(scratch):
     assert {r.tip for r in run.records} == {"numpy", "save_load", "tensorboard", "transfer", "collectives"}
     for locale in LOCALES:
         for kind, spec in _specs().items():
-            html = spec.fn(context(locale, run, pytest.fail), spec_args(spec))
+            html = spec.fn(context(locale, run, pytest.fail), marker_args(spec, run))
             assert "tb-empty" not in html, (kind, locale)
 
 

@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from tipsbench import testing
-from tipsbench.render.machines import (Fleet, anchor_id, label, page_source, reproduce_command, safe_title,
-                                       write_machine_pages)
+from tipsbench.render.machines import (
+    Fleet,
+    anchor_id,
+    label,
+    page_source,
+    reproduce_command,
+    safe_title,
+    write_machine_pages,
+)
 from tipsbench.render.registry import PageContext, render_markers
 
 TABLE = "<!-- tipsbench:numpy-table dtype=float32 -->"
@@ -168,3 +173,4 @@ def test_machine_marker_with_a_key_nobody_has():
     ctx, warnings = context(runs, fleet_of(runs))
     html = render_markers("<!-- tipsbench:machine key=../a_8t -->", ctx)
     assert 'class="tb-empty"' in html and "CPU A" not in html
+    assert warnings == ["numpy.md: no results file is from machine '../a_8t'"]

@@ -35,7 +35,6 @@ from tipsbench.results import Machine, Run
 
 MACHINES_DIR = "machines"
 DEFAULT_LOCALE = "en"
-EMPTY_CLASS = 'class="tb-empty"'
 
 text = define("machines", {
     "showing": {"en": "Machine shown: {machine}", "zh": "当前显示的机器：{machine}"},
@@ -131,9 +130,13 @@ def reproduce_command(run: Run, family: str | None) -> str:
     return command + (f" -- -k test_{family}" if family else "")
 
 
+_EMPTY = re.compile(r'<(p|div) class="tb-empty[ "]')
+
+
 def is_empty(html: Markup) -> bool:
-    """A renderer's "nothing to show" (render.common.empty_notice)."""
-    return str(html).startswith(f"<p {EMPTY_CLASS}>")
+    """A renderer's "nothing to show" (render.common.empty_notice, or a family's own
+    notice with the tb-empty class, such as the GPU page's "no GPU run yet")."""
+    return bool(_EMPTY.match(str(html)))
 
 
 # --- the machines a build shows -------------------------------------------------------------
@@ -286,10 +289,12 @@ def history(ctx: PageContext, runs: Sequence[Run], tip: str, tip_title: str) -> 
     return join([note, tag("figure", chart, class_="tb-figure"), table(head, rows)])
 
 
-@renderer("machine", key=Arg(required=True))
+@renderer("machine", key=Arg(required=True, example="test-cpu_2t"))
 def machine_page(ctx: PageContext, args: dict[str, str]) -> Markup:
     fleet = ctx.fleet
     if not isinstance(fleet, Fleet) or args["key"] not in fleet.runs:
+        if isinstance(fleet, Fleet):  # a page for a machine nobody ran: a stale or misspelt key
+            ctx.warn(f"{ctx.page}: no results file is from machine {args['key']!r}")
         return no_results(ctx)
     key, loc = args["key"], ctx.locale
     parts = [tag("h2", text.text("facts", loc), id="facts"), _facts(fleet.machine(key), loc),
@@ -315,7 +320,8 @@ def machine_page(ctx: PageContext, args: dict[str, str]) -> Markup:
                 blocks.append(tag("div", html, id=anchor_id(kind, found_args), class_="tb-machine-block"))
         if blocks:
             title = ctx.titles.get(stem, stem)
-            link = tag("a", title, href=_href(ctx, ("" if loc == DEFAULT_LOCALE else f"{loc}/") + f"{stem}/"))
+            page = "" if stem == "index" else f"{stem}/"
+            link = tag("a", title, href=_href(ctx, ("" if loc == DEFAULT_LOCALE else f"{loc}/") + page or "./"))
             parts.append(tag("h3", link, id=f"page-{stem}"))
             parts += blocks
     return join(parts)

@@ -39,6 +39,8 @@ class Arg:
 
     required: bool = False
     choices: tuple[str, ...] | Callable[[], Iterable[str]] | None = None
+    # A free-form value the renderer checks itself (a machine key): an example for tests.
+    example: str | None = None
 
     def allowed(self) -> tuple[str, ...] | None:
         if self.choices is None:
