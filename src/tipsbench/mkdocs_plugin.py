@@ -16,9 +16,10 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 
-from tipsbench import buildcache, translations
+from tipsbench import buildcache, claims, translations
 from tipsbench.buildcache import BuildCache
 from tipsbench.claims import files as claims_files
+from tipsbench.claims import prefetch
 from tipsbench.claims.timeline import Timeline
 from tipsbench.render.machines import MACHINES_DIR, Fleet, machine_sections, write_machine_pages
 from tipsbench.render.registry import PageContext, render_markers
@@ -72,6 +73,9 @@ class TipsbenchConfig(base.Config):
     # `mkdocs serve`, the machine of the newest run (yours, after `tipsbench run`);
     # otherwise the machine whose newest run measured the most.
     default_machine = c.Optional(c.Type(str))
+    # Worker processes that run the claims of a cold build (claims/prefetch.py): -1 one
+    # per CPU (at most 4), 0 none (every check in the build's own process).
+    claim_workers = c.Type(int, default=-1)
 
 
 class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
@@ -95,6 +99,10 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
         self.claim_pages = claim_pages(Path(config.docs_dir))
         base_dir = Path(config.config_file_path or ".").resolve().parent
         buildcache.activate(BuildCache.at(base_dir, self.config.cache_dir) if self.config.cache else None)
+        # What the cache doesn't hold runs in worker processes while the build goes on.
+        missing = [cid for cid in claims.all_claims() if not claims.kept(cid)]
+        if missing and self.config.claim_workers:
+            prefetch.start(missing, self.config.claim_workers if self.config.claim_workers > 0 else None)
         self.timeline = self._load_timeline(base_dir / self.config.claims_dir)
         release_runs, errors = load_dir(base_dir / self.config.release_runs_dir)
         for error in errors:
@@ -158,9 +166,13 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
                           release_runs=self.release_runs, fleet=self.fleet, downloads=self.downloads)
         return render_markers(markdown, ctx)
 
+    def on_shutdown(self):
+        prefetch.stop()
+
     def on_post_build(self, config):
         """The results files beside the site, once (at its root), so every table's file
         link downloads the JSON it came from."""
+        prefetch.stop()  # every claim is observed by now; `mkdocs serve` keeps no idle workers
         site = Path(config.site_dir)
         root = site.parent if site.name != DEFAULT_LOCALE and (site.parent / "index.html").is_file() \
             and site.name in self._locales(config) else site

@@ -179,6 +179,11 @@ def get(claim_id: str) -> Claim:
 
 
 _OBSERVED: dict[str, Observation] = {}
+def kept(claim_id: str) -> bool:
+    """Whether the active build cache holds this claim's outcome for this environment."""
+    return _cached(claim_id) is not None
+
+
 def _cached(claim_id: str) -> Observation | None:
     """The outcome a site build kept (buildcache: keyed on the claim, tipsbench's source
     and the whole environment); tests and `tipsbench check` have no cache active."""
@@ -214,6 +219,12 @@ def observe(claim_id: str) -> Observation:
     that raises anything else is an "error" (our bug), shown with the exception."""
     if claim_id not in _OBSERVED and (found := _cached(claim_id)) is not None:
         _OBSERVED[claim_id] = found
+    if claim_id not in _OBSERVED:
+        from tipsbench.claims import prefetch
+
+        if (found := prefetch.take(claim_id)) is not None:  # run by a worker of a cold build
+            _OBSERVED[claim_id] = found
+            _keep(claim_id, found)
     if claim_id not in _OBSERVED:
         claim_ = get(claim_id)
         missing = next((need for need in claim_.needs if not REQUIREMENTS[need].present()), "")
