@@ -44,6 +44,12 @@ def ceiling_name(name: str, locale: str) -> str:
     return name
 
 
+def profile_name(profile: str, locale: str) -> str:
+    """"full profile" / "完整档"; a profile a newer suite adds keeps its name."""
+    key = f"profile_{profile}"
+    return common.plain(key, locale) if common.has(key) else f"{common.plain('profile', locale)} {profile}"
+
+
 def machine_parts(ctx: PageContext, run: Run) -> Markup:
     """'Machine: … · torch … · date · profile · results file': every part escaped."""
     m, loc = run.machine, ctx.locale
@@ -52,7 +58,7 @@ def machine_parts(ctx: PageContext, run: Run) -> Markup:
         parts.append(f"{m.torch_threads} {common.plain('threads', loc)}")
     parts += [a.name for a in m.accelerators]
     parts += [f"torch {m.torch_version}", f"numpy {m.numpy_version}", run.datetime[:10],
-              f"{common.plain('profile', loc)} {m.profile}"]
+              profile_name(m.profile, loc)]
     if m.finished_of:
         parts.append(common.plain("interrupted", loc, finished=m.finished_of[0], selected=m.finished_of[1]))
     name = tag("code", run.file_name)

@@ -74,6 +74,8 @@ common = define("common", {
     "machine_prefix": {"en": "Machine: ", "zh": "机器："},
     "threads": {"en": "threads", "zh": "线程"},
     "profile": {"en": "profile", "zh": "档位"},
+    "profile_full": {"en": "full profile", "zh": "完整档"},
+    "profile_quick": {"en": "quick profile", "zh": "快速档"},
     "results_file": {"en": "results file", "zh": "结果文件"},
     "interrupted": {"en": "interrupted run: {finished} of {selected} tests finished",
                     "zh": "中途中断的运行：{selected} 项测试中完成了 {finished} 项"},

@@ -26,7 +26,7 @@ from mkdocs.utils import get_relative_url
 
 from tipsbench import fmt
 from tipsbench.render.charts import ReleaseSeries, release_chart
-from tipsbench.render.common import no_results
+from tipsbench.render.common import no_results, profile_name
 from tipsbench.render.html import Markup, cell, code_spans, join, table, tag
 from tipsbench.render.labels import define
 from tipsbench.render.registry import Arg, PageContext, Spec, renderer, renderers
@@ -346,7 +346,7 @@ def machines_table(ctx: PageContext, args: dict[str, str]) -> Markup:
         name = tag("a", label(m, loc), href=_href(ctx, page_url(key, loc))) if isinstance(fleet, Fleet) else label(m, loc)
         accel = ", ".join(sorted({a.name for a in m.accelerators})) or text.plain("none", loc)
         rows.append([cell(name, header=True), accel, m.torch_version, cell(run.datetime[:10], title=run.file_name),
-                     m.profile, *(figure_cell(run, f)[1] for f in figs)])
+                     profile_name(m.profile, loc), *(figure_cell(run, f)[1] for f in figs)])
     if not rows:
         return no_results(ctx)
     head = [text.plain(f"head_{k}", loc) for k in ("machine", "accelerator", "torch", "date", "profile")]
