@@ -111,7 +111,9 @@ def release_chart(series: Sequence[ReleaseSeries], releases: Sequence[str], *, t
 
     from tipsbench import fmt
 
-    with _figure(chart_id, height=4.6 + 0.2 * len(series)) as (fig, ax):
+    # Long or many labels are turned, or they would run into each other.
+    crowded = len(releases) > 8 or sum(len(label) for label in releases) > 70
+    with _figure(chart_id, height=4.6 + 0.2 * len(series) + (0.8 if crowded else 0)) as (fig, ax):
         for index, s in enumerate(series):
             xs, ys = zip(*sorted(s.points), strict=False) if s.points else ((), ())
             ax.plot(xs, ys, marker="o", markersize=3.5, linewidth=1.6, color=PALETTE[index % len(PALETTE)],
@@ -122,7 +124,6 @@ def release_chart(series: Sequence[ReleaseSeries], releases: Sequence[str], *, t
                 ax.annotate(_legend_text(name), (x, 1), xycoords=("data", "axes fraction"), xytext=(2, -10),
                             textcoords="offset points", fontsize=7, alpha=0.8)
         ax.set_yscale("log")
-        crowded = len(releases) > 8
         ax.set_xticks(range(len(releases)), list(releases), fontsize=7 if crowded else None,
                       rotation=55 if crowded else 0, ha="right" if crowded else "center")
         # Ticks at 1, 2 and 5 of each decade: a dozen releases rarely span more than one.
@@ -131,7 +132,7 @@ def release_chart(series: Sequence[ReleaseSeries], releases: Sequence[str], *, t
         ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
         # Below the plot: the figures' labels are long sentences that "best" would lay
         # over the lines or the axis label.
-        _finish(ax, title, x_label, y_label, legend_below=True)
+        _finish(ax, title, x_label, y_label, legend_below=-0.5 if crowded else -0.22)
     return _inline(fig.tb_svg, chart_id, title)
 
 
@@ -177,14 +178,16 @@ class _figure:
         return False
 
 
-def _finish(ax, title: str, x_label: str, y_label: str, legend_below: bool = False) -> None:
+def _finish(ax, title: str, x_label: str, y_label: str, legend_below: float | None = None) -> None:
+    """Title, labels, a light grid and the legend (`legend_below`: its top, in axes
+    fractions below the plot, clear of the x labels; None: wherever it fits)."""
     ax.set_title(title)
     ax.set_xlabel(x_label)
     ax.set_ylabel(y_label)
     ax.grid(True, which="major", alpha=0.15, color=INK)
     for spine in ("top", "right"):
         ax.spines[spine].set_visible(False)
-    where = {"loc": "upper left", "bbox_to_anchor": (0, -0.22)} if legend_below else {"loc": "best"}
+    where = {"loc": "upper left", "bbox_to_anchor": (0, legend_below)} if legend_below is not None else {"loc": "best"}
     legend = ax.legend(fontsize=8, frameon=False, **where)
     for text in legend.get_texts():
         text.set_fontfamily("monospace")
