@@ -13,7 +13,11 @@ everything they depend on, so a stale entry is never served:
   installed distributions (matplotlib's version among them);
 - a parsed results file: its path and exact bytes (SHA-256) and tipsbench's source. The
   entry is a pickle of the typed records that tipsbench itself wrote after validating the
-  file; a results file is never unpickled, only parsed (results.py).
+  file; a results file is never unpickled, only parsed (results.py);
+- a marker's HTML (and the warnings it gave): the marker, its page, URL and language, and
+  the digest of *every* input of the build (all of the above, every results and claims
+  file's bytes, every page's title and markers, the machines and their order). Editing a
+  page's prose keeps every fragment; touching any input renders every marker again.
 
 The cache lives outside ``docs/`` and ``results/`` (``.cache/tipsbench`` beside
 mkdocs.yml, or ``$TIPSBENCH_CACHE``), holds one small JSON or SVG file per entry, and is
@@ -170,6 +174,32 @@ class BuildCache:
 
 def key(*parts: str) -> str:
     return _digest(parts)
+
+
+_FILE_DIGESTS: dict[tuple[str, int, int, int], str] = {}
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file's bytes, once per process per state of the file (size, mtime,
+    inode): what a results or claims file says is in its bytes, not in its name."""
+    st = path.stat()
+    state = (str(path.resolve()), st.st_size, st.st_mtime_ns, st.st_ino)
+    if state not in _FILE_DIGESTS:
+        _FILE_DIGESTS[state] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return _FILE_DIGESTS[state]
+
+
+def remembered_json(store: BuildCache | None, name: str, compute):
+    """A JSON value that depends on tipsbench's source only (the claim ids, the marker
+    kinds): read back instead of importing every family (and torch) to list them."""
+    if store is None:
+        return compute()
+    entry = key(name, source_digest())
+    found = store.get_json("meta", entry)
+    if found is None:
+        found = compute()
+        store.put_json("meta", entry, found)
+    return found
 
 
 # The cache the current site build uses: the plugin activates one; tests, `tipsbench

@@ -8,8 +8,10 @@ every good file still renders, so ``mkdocs serve`` shows what is valid while
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
+import sys
 from pathlib import Path
 
 from mkdocs.config import base
@@ -21,14 +23,16 @@ from tipsbench.buildcache import BuildCache
 from tipsbench.claims import files as claims_files
 from tipsbench.claims import prefetch
 from tipsbench.claims.timeline import Timeline
-from tipsbench.render.machines import MACHINES_DIR, Fleet, machine_sections, write_machine_pages
-from tipsbench.render.registry import PageContext, render_markers
+from tipsbench.render.machines import MACHINES_DIR, Fleet, machine_sections, marker_modes, write_machine_pages
+from tipsbench.render.registry import PageContext, markers, render_markers
 from tipsbench.results import Run, load_dir, results_dir
 
 log = get_plugin_logger(__name__)
 DEFAULT_LOCALE = "en"
 # Where the results files are published in the site, for download.
 DOWNLOADS = "results"
+# Markers whose renderers observe claims on the installed torch (render/claims.py, verdicts.py).
+CLAIM_MARKERS = frozenset({"claim", "claim-changes", "verdict", "verdicts", "tips-index"})
 
 
 def page_titles(docs: Path) -> dict[str, dict[str, str]]:
@@ -88,11 +92,13 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
         self.directory: Path | None = None
         self.fleet: Fleet | None = None
         self.downloads: dict[str, str] = {}
-        self.serving = False
+        self.inputs: str | None = None
+        # `mkdocs serve`: its first table shows your newest run. Read from the command line
+        # rather than on_startup: MkDocs keeps a plugin that has on_startup or on_shutdown
+        # alive across builds in one process, and this one must start each build afresh
+        # (its warnings, said once per build, would be said once per process).
+        self.serving = sys.argv[1:2] == ["serve"]
         self._warned: set[str] = set()
-
-    def on_startup(self, command, dirty):
-        self.serving = command == "serve"
 
     def on_config(self, config):
         self.titles = page_titles(Path(config.docs_dir))
@@ -100,7 +106,8 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
         base_dir = Path(config.config_file_path or ".").resolve().parent
         buildcache.activate(BuildCache.at(base_dir, self.config.cache_dir) if self.config.cache else None)
         # What the cache doesn't hold runs in worker processes while the build goes on.
-        missing = [cid for cid in claims.all_claims() if not claims.kept(cid)]
+        ids = buildcache.remembered_json(buildcache.active(), "claim-ids", lambda: sorted(claims.all_claims()))
+        missing = [cid for cid in ids if not claims.kept(cid)] if self._shows_claims(Path(config.docs_dir)) else []
         if missing and self.config.claim_workers:
             prefetch.start(missing, self.config.claim_workers if self.config.claim_workers > 0 else None)
         self.timeline = self._load_timeline(base_dir / self.config.claims_dir)
@@ -110,18 +117,24 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
         self.release_runs = tuple(release_runs)
         directory = results_dir(self.config.results_dir)
         self.directory = directory if directory.is_absolute() else base_dir / directory
+        runs: list[Run] = []
         if not self.directory.is_dir():
             self._warn(f"results directory {self.directory} does not exist; pages show no results")
-            self.runs = ()
-            return config
-        runs, errors = load_dir(self.directory)
-        for error in errors:
-            self._warn(f"skipped bad results file {error}")
+        else:
+            runs, errors = load_dir(self.directory)
+            for error in errors:
+                self._warn(f"skipped bad results file {error}")
         self.runs = tuple(runs)
-        self._gather_fleet(config)
+        self._gather_fleet(config, base_dir)
         return config
 
-    def _gather_fleet(self, config) -> None:
+    @staticmethod
+    def _shows_claims(docs: Path) -> bool:
+        """Whether any page has a marker that observes claims (a claim box, a verdict)."""
+        return any(kind in CLAIM_MARKERS for path in docs.glob("*.md")
+                   for kind, _ in markers(path.read_text(encoding="utf-8")))
+
+    def _gather_fleet(self, config, base_dir: Path) -> None:
         """The machines, their pages (docs/machines/, generated) and their files' URLs."""
         docs = Path(config.docs_dir)
         preferred = self.config.default_machine
@@ -129,10 +142,29 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
             self._warn(f"default_machine {preferred!r} has no run in {self.directory}")
         if not preferred and self.serving and self.runs:
             preferred = max(self.runs, key=lambda r: r.utc).key
-        self.fleet = Fleet.gather(self.runs, self.release_runs, preferred, machine_sections(docs, getattr(config, "nav", None)))
+        modes = buildcache.remembered_json(buildcache.active(), "marker-modes", marker_modes)
+        sections = machine_sections(docs, getattr(config, "nav", None), modes)
+        self.fleet = Fleet.gather(self.runs, self.release_runs, preferred, sections)
         self.downloads = {run.path: f"{DOWNLOADS}/{run.file_name}" for run in self.runs}
         self.downloads.update({run.path: f"{DOWNLOADS}/timeline/{run.file_name}" for run in self.release_runs})
         write_machine_pages(docs / MACHINES_DIR, self.fleet, self._locales(config))
+        self.inputs = self._inputs_digest(base_dir, sections, preferred)
+
+    def _inputs_digest(self, base_dir: Path, sections, preferred: str | None) -> str | None:
+        """Everything a marker's HTML can depend on besides the marker and its page: the
+        code, the environment (claim outcomes), every results and claims file's bytes,
+        every page's title, where each claim is shown, the machines and their order."""
+        if buildcache.active() is None:
+            return None
+        folders = [self.directory, base_dir / self.config.release_runs_dir, base_dir / self.config.claims_dir]
+        files = sorted({p for folder in folders if folder and folder.is_dir() for p in folder.glob("*.json")})
+        try:
+            digests = [f"{p}:{buildcache.file_digest(p)}" for p in files]
+        except OSError:
+            return None  # a file vanished mid-build: render everything
+        state = json.dumps([self.titles, self.claim_pages, sections, preferred, self.downloads,
+                            list(self.fleet.order) if self.fleet else []], sort_keys=True, default=str)
+        return buildcache.key(buildcache.source_digest(), buildcache.environment_digest(), state, *digests)
 
     @staticmethod
     def _locales(config) -> list[str]:
@@ -163,16 +195,18 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
                 self._warn(f"translation out of date: {lag}")
         ctx = PageContext(locale=locale, page=page.file.src_uri, runs=self.runs, warn=self._warn, url=page.url,
                           titles=self.titles.get(locale, {}), timeline=self.timeline, claim_pages=self.claim_pages,
-                          release_runs=self.release_runs, fleet=self.fleet, downloads=self.downloads)
+                          release_runs=self.release_runs, fleet=self.fleet, downloads=self.downloads,
+                          inputs=self.inputs)
         return render_markers(markdown, ctx)
-
-    def on_shutdown(self):
-        prefetch.stop()
 
     def on_post_build(self, config):
         """The results files beside the site, once (at its root), so every table's file
         link downloads the JSON it came from."""
         prefetch.stop()  # every claim is observed by now; `mkdocs serve` keeps no idle workers
+        # The cache serves this build only: code that runs after it in the same process
+        # (a test, a script) observes claims afresh. The i18n plugin's next language
+        # build activates it again in on_config.
+        buildcache.activate(None)
         site = Path(config.site_dir)
         root = site.parent if site.name != DEFAULT_LOCALE and (site.parent / "index.html").is_file() \
             and site.name in self._locales(config) else site

@@ -3,6 +3,7 @@ results files warned about (and fatal under --strict) while good ones still rend
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 import textwrap
@@ -96,6 +97,38 @@ class TestPlugin:
         html = (site / "index.html").read_text(encoding="utf-8")
         assert "<img src=x" not in html and '<script>alert("cpu")' not in html
         assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+class TestBuildCache:
+    """A second build reads markers back from .cache/tipsbench; any change of input renders
+    them again, and a warning is given again (so --strict fails the same way)."""
+
+    def test_a_changed_results_file_is_never_served_stale(self, tmp_path, data_dir):
+        config = make_site(tmp_path, data_dir, ["numpy_run.json"])
+        first = (build_site(config) / "index.html").read_text(encoding="utf-8")
+        assert "18.3 ms" in first and list((tmp_path / ".cache" / "tipsbench" / "fragments").rglob("*.json"))
+        run = tmp_path / "results" / "numpy_run.json"
+        data = json.loads(run.read_text(encoding="utf-8"))
+        for bench in data["benchmarks"]:
+            bench["stats"]["median"] *= 2
+        run.write_text(json.dumps(data), encoding="utf-8")
+        second = (build_site(config) / "index.html").read_text(encoding="utf-8")
+        assert "36.7 ms" in second and "18.3 ms" not in second  # 18.33 ms × 2
+
+    def test_a_kept_marker_warns_again(self, tmp_path, data_dir):
+        config = make_site(tmp_path, data_dir, ["numpy_run.json"])
+        page = tmp_path / "docs" / "index.md"
+        page.write_text(page.read_text(encoding="utf-8") + "\n<!-- tipsbench:numpy-table dtype=float99 -->\n",
+                        encoding="utf-8")
+        for _ in range(2):  # the second build reads the marker's notice and warning back
+            with pytest.raises(Abort):
+                build_site(config, strict=True)
+
+    def test_the_cache_is_off_after_the_build(self, tmp_path, data_dir):
+        from tipsbench import buildcache
+
+        build_site(make_site(tmp_path, data_dir, ["numpy_run.json"]))
+        assert buildcache.active() is None
 
 
 def test_chinese_pages_say_permanent_link_in_chinese():

@@ -1,36 +1,44 @@
-"""Cold builds run claims in worker processes: same outcomes, and a broken pool falls
-back to running the check in-process."""
+"""Cold builds run claims in worker processes: the same outcomes, and a failed worker
+means the check runs in the build's process instead."""
 
 from __future__ import annotations
-
-from concurrent.futures import Future
 
 from tipsbench import claims
 from tipsbench.claims import prefetch
 
-CLAIM = "memory.element_sizes"
+CLAIMS = ["memory.element_sizes", "memory.tensor_nbytes_is_the_view"]
 
 
-def test_a_worker_observes_what_the_process_would():
-    claims._OBSERVED.pop(CLAIM, None)
+def test_workers_observe_what_the_process_would():
+    for cid in CLAIMS:
+        claims._OBSERVED.pop(cid, None)
     try:
-        assert prefetch.start([CLAIM], workers=1) == 1
-        from_worker = claims.observe(CLAIM)
-        claims._OBSERVED.pop(CLAIM, None)
-        here = claims.observe(CLAIM)
-        assert from_worker == here and from_worker.status == claims.HOLDS
+        assert prefetch.start(CLAIMS, workers=2) == 2
+        from_workers = [claims.observe(cid) for cid in CLAIMS]
+        for cid in CLAIMS:
+            claims._OBSERVED.pop(cid, None)
+        assert from_workers == [claims.observe(cid) for cid in CLAIMS]
+        assert {o.status for o in from_workers} == {claims.HOLDS}
     finally:
         prefetch.stop()
-        claims._OBSERVED.pop(CLAIM, None)
 
 
 def test_a_failed_worker_means_the_check_runs_here(monkeypatch):
-    broken: Future = Future()
-    broken.set_exception(RuntimeError("worker died"))
-    monkeypatch.setitem(prefetch._PENDING, CLAIM, broken)
-    claims._OBSERVED.pop(CLAIM, None)
+    claims._OBSERVED.pop(CLAIMS[0], None)
+    monkeypatch.setattr(prefetch.sys, "executable", "/nonexistent/python")
     try:
-        assert claims.observe(CLAIM).status == claims.HOLDS
-        assert CLAIM not in prefetch._PENDING
+        assert prefetch.start(CLAIMS[:1], workers=1) == 0  # the worker can't even start
+        assert claims.observe(CLAIMS[0]).status == claims.HOLDS
     finally:
-        claims._OBSERVED.pop(CLAIM, None)
+        prefetch.stop()
+
+
+def test_a_worker_dying_midway_is_a_fallback(monkeypatch):
+    claims._OBSERVED.pop(CLAIMS[0], None)
+    worker = prefetch._Worker.__new__(prefetch._Worker)
+    worker.ids, worker.done = {CLAIMS[0]}, {}
+    worker.result = lambda claim_id: None  # its output ended before this claim
+    worker.stop = lambda: None
+    monkeypatch.setattr(prefetch, "_WORKERS", [worker])
+    assert prefetch.take(CLAIMS[0]) is None
+    assert claims.observe(CLAIMS[0]).status == claims.HOLDS

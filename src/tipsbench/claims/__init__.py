@@ -180,8 +180,9 @@ def get(claim_id: str) -> Claim:
 
 _OBSERVED: dict[str, Observation] = {}
 def kept(claim_id: str) -> bool:
-    """Whether the active build cache holds this claim's outcome for this environment."""
-    return _cached(claim_id) is not None
+    """Whether this process observed the claim already, or the active build cache holds
+    its outcome for this environment: observe() then needn't run the check."""
+    return claim_id in _OBSERVED or _cached(claim_id) is not None
 
 
 def _cached(claim_id: str) -> Observation | None:

@@ -3,65 +3,119 @@
 A site build needs every claim's outcome on the installed torch; run one after another
 in the build's own process they took ~16 s of a ~38 s cold build here, most of it in a
 handful of checks that start child processes. With an empty build cache, the plugin
-hands the claims it doesn't have to a pool of worker processes (one per CPU, at most
-four) as soon as the build starts; `claims.observe` then waits for a claim's future
-instead of running the check itself.
+hands the claims it doesn't have to worker processes (one per CPU, at most four) as soon
+as the build starts; `claims.observe` then waits for a claim's worker instead of running
+the check itself.
 
-Workers are spawned, not forked (forking a process that has imported torch is unsafe),
-and run each check exactly as `tipsbench claims` does: in a plain process of their own.
-If the pool breaks, `observe` runs the check in the build's process as before.
+A worker is `python -m tipsbench.claims.prefetch ID...`: a plain process of its own that
+runs each check exactly as `tipsbench claims` does and writes one JSON line per claim.
+(Not multiprocessing: its "spawn" re-imports the caller's main script, and a fork of a
+process that imported torch is unsafe.) If a worker dies or says something unreadable,
+`observe` runs the check in the build's process as before.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import atexit
+import json
 import os
+import subprocess
+import sys
 from collections.abc import Iterable
-from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import asdict
 
-_PENDING: dict[str, Future] = {}
-_POOL: ProcessPoolExecutor | None = None
 MAX_WORKERS = 4
 
 
-def _observe_here(claim_id: str):
-    from tipsbench import claims
+class _Worker:
+    def __init__(self, claim_ids: list[str]):
+        self.ids = set(claim_ids)
+        self.done: dict[str, dict] = {}
+        # Its stderr goes nowhere: a check's warnings aren't the build's; a worker that
+        # fails only means the build runs those checks itself.
+        self.process = subprocess.Popen([sys.executable, "-m", __name__, *claim_ids], stdout=subprocess.PIPE,
+                                        stderr=subprocess.DEVNULL, text=True, encoding="utf-8")
 
-    return claims.observe(claim_id)
+    def result(self, claim_id: str) -> dict | None:
+        """Read the worker's lines until this claim's (or the end)."""
+        while claim_id not in self.done:
+            line = self.process.stdout.readline() if self.process.stdout else ""
+            if not line:
+                return None
+            try:
+                found = json.loads(line)
+                self.done[str(found["id"])] = dict(found["observation"])
+            except (ValueError, KeyError, TypeError):
+                return None
+        return self.done.pop(claim_id)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        if self.process.stdout:
+            self.process.stdout.close()
+
+
+_WORKERS: list[_Worker] = []
 
 
 def start(claim_ids: Iterable[str], workers: int | None = None) -> int:
-    """Submit each claim to the pool; returns how many were submitted."""
-    global _POOL
-    wanted = [cid for cid in claim_ids if cid not in _PENDING]
+    """Share the claims out among new workers; returns how many were handed out."""
+    pending = {cid for worker in _WORKERS for cid in worker.ids}
+    wanted = [cid for cid in claim_ids if cid not in pending]
     if not wanted:
         return 0
-    if _POOL is None:
-        count = workers or max(1, min(MAX_WORKERS, os.cpu_count() or 1))
-        _POOL = ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("spawn"))
-    for cid in wanted:
-        _PENDING[cid] = _POOL.submit(_observe_here, cid)
-    return len(wanted)
+    count = min(len(wanted), workers or max(1, min(MAX_WORKERS, os.cpu_count() or 1)))
+    atexit.register(stop)  # a build that stops early leaves no worker running
+    started = 0
+    for index in range(count):
+        try:
+            _WORKERS.append(_Worker(wanted[index::count]))
+        except OSError:  # no interpreter to start: the build runs the checks itself
+            continue
+        started += len(wanted[index::count])
+    return started
 
 
 def take(claim_id: str):
-    """The worker's Observation of a submitted claim (waiting for it), or None when the
-    claim wasn't submitted or its worker failed: then the caller runs it itself."""
-    future = _PENDING.pop(claim_id, None)
-    if future is None:
-        return None
-    try:
-        return future.result()
-    except Exception:  # a broken pool, a worker killed: the check runs in-process instead
-        return None
+    """The worker's Observation of a claim handed out (waiting for it), or None when it
+    wasn't handed out or its worker failed: then the caller runs the check itself."""
+    from tipsbench.claims import Observation
+
+    for worker in _WORKERS:
+        if claim_id in worker.ids:
+            worker.ids.discard(claim_id)
+            found = worker.result(claim_id)
+            try:
+                return Observation(**found) if found is not None else None
+            except TypeError:
+                return None
+    return None
 
 
 def stop() -> None:
-    """Drop what is still pending and let the workers go."""
-    global _POOL
-    for future in _PENDING.values():
-        future.cancel()
-    _PENDING.clear()
-    if _POOL is not None:
-        _POOL.shutdown(wait=False, cancel_futures=True)
-        _POOL = None
+    """Stop every worker (what they hadn't done, nobody needed)."""
+    while _WORKERS:
+        _WORKERS.pop().stop()
+
+
+def main(claim_ids: list[str]) -> int:
+    """The worker: observe each claim, one JSON line each on the original stdout. Anything
+    a check prints goes to stderr instead, so it can't be mistaken for a result."""
+    out = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
+    sys.stdout.flush()
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    from tipsbench import claims
+
+    for claim_id in claim_ids:
+        observation = claims.observe(claim_id)
+        data = asdict(observation)
+        data["holds"] = bool(data["holds"])  # a check may compute it as a numpy or torch bool
+        out.write(json.dumps({"id": claim_id, "observation": data}, default=str) + "\n")
+        out.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

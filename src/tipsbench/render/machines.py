@@ -369,12 +369,18 @@ def _nav_pages(nav: object) -> list[str]:
     return []
 
 
-def machine_sections(docs: Path, nav: object) -> list[tuple[str, list[tuple[str, dict[str, str]]]]]:
+def marker_modes() -> dict[str, str | None]:
+    """Each marker kind's per-machine mode (registry.Spec.machines)."""
+    return {kind: spec.machines for kind, spec in renderers().items()}
+
+
+def machine_sections(docs: Path, nav: object, modes: Mapping[str, str | None] | None = None
+                     ) -> list[tuple[str, list[tuple[str, dict[str, str]]]]]:
     """Per English page in nav order: its per-machine markers and `machines` tables, the
-    list a machine page follows."""
+    list a machine page follows. `modes`: marker_modes(), when the caller has it already."""
     from tipsbench.render.registry import ARG, markers
 
-    available = renderers()
+    modes = marker_modes() if modes is None else modes
     found = []
     for name in _nav_pages(nav) or sorted(p.name for p in docs.glob("*.md") if "." not in p.stem):
         path = docs / name
@@ -382,8 +388,7 @@ def machine_sections(docs: Path, nav: object) -> list[tuple[str, list[tuple[str,
             continue
         kept = []
         for kind, raw in markers(path.read_text(encoding="utf-8")):
-            spec = available.get(kind)
-            if spec is not None and (spec.machines == "each" or kind == "machines"):
+            if modes.get(kind) == "each" or kind == "machines":
                 kept.append((kind, dict(ARG.findall(raw))))
         if kept:
             found.append((Path(name).stem, kept))

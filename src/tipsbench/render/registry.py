@@ -13,6 +13,7 @@ different table. A renderer gets a PageContext and returns Markup (render/html.p
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -64,6 +65,9 @@ class PageContext:
     fleet: object | None = None
     machine: str | None = None  # set while rendering one machine's blocks (its own page)
     downloads: Mapping[str, str] = field(default_factory=dict)  # run path -> site URL of its file
+    # The digest of everything the build read (mkdocs_plugin): set, a marker's HTML is kept
+    # in the build cache under it, with the page, URL and language, and read back next time.
+    inputs: str | None = None
 
 
 Renderer = Callable[[PageContext, dict[str, str]], Markup]
@@ -127,6 +131,33 @@ def renderers() -> dict[str, Spec]:
     return dict(_RENDERERS)
 
 
+def _fragment_key(ctx: PageContext, marker: str) -> str:
+    from tipsbench import buildcache
+
+    return buildcache.key("fragment", ctx.inputs or "", ctx.page, ctx.url, ctx.locale, marker)
+
+
+def _kept_fragment(ctx: PageContext, marker: str) -> tuple[Markup, list[str]] | None:
+    from tipsbench import buildcache
+
+    store = buildcache.active()
+    if store is None or not ctx.inputs:
+        return None
+    found = store.get_json("fragments", _fragment_key(ctx, marker))
+    if not (isinstance(found, dict) and isinstance(found.get("html"), str) and isinstance(found.get("warnings"), list)):
+        return None
+    # Markup: this exact HTML was made and escaped by our renderers from these inputs.
+    return Markup(found["html"]), [str(w) for w in found["warnings"]]
+
+
+def _keep_fragment(ctx: PageContext, marker: str, html: str, warnings: list[str]) -> None:
+    from tipsbench import buildcache
+
+    store = buildcache.active()
+    if store is not None and ctx.inputs:
+        store.put_json("fragments", _fragment_key(ctx, marker), {"html": html, "warnings": warnings})
+
+
 def markers(markdown: str) -> list[tuple[str, str]]:
     """(kind, raw arguments) of each marker in a page, in order."""
     return [(m.group(1), m.group(2)) for m in MARKER.finditer(markdown)]
@@ -134,20 +165,32 @@ def markers(markdown: str) -> list[tuple[str, str]]:
 
 def render_markers(markdown: str, ctx: PageContext) -> str:
     """Replace every marker; a bad marker becomes a warning and a visible notice."""
-    available = renderers()
-
     def replace(match: re.Match) -> str:
         kind, raw_args = match.group(1), match.group(2)
         marker = " ".join(match.group(0).split())
+        kept = _kept_fragment(ctx, marker)
+        if kept is not None:
+            html, warnings = kept
+            for message in warnings:  # a cached build fails --strict exactly where a cold one does
+                ctx.warn(message)
+            return f"\n\n{html}\n\n"
+        said: list[str] = []
+
+        def warn(message: str) -> None:
+            said.append(message)
+            ctx.warn(message)
+
+        here = dataclasses.replace(ctx, warn=warn)
         try:
-            spec = available.get(kind)
+            spec = renderers().get(kind)
             if spec is None:
-                raise MarkerError(f"unknown marker kind '{kind}' (known: {', '.join(sorted(available))})")
+                raise MarkerError(f"unknown marker kind '{kind}' (known: {', '.join(sorted(renderers()))})")
             args = spec.validate(ARG.findall(raw_args))
-            html = ctx.fleet.show(spec, args, ctx) if spec.machines and ctx.fleet is not None else spec.fn(ctx, args)
+            html = here.fleet.show(spec, args, here) if spec.machines and here.fleet is not None else spec.fn(here, args)
         except MarkerError as exc:
-            ctx.warn(f"{ctx.page}: {marker}: {exc}")
+            warn(f"{ctx.page}: {marker}: {exc}")
             html = tag("p", common.text("marker_problem", ctx.locale, problem=str(exc)), class_="tb-empty")
+        _keep_fragment(ctx, marker, str(html), said)
         # Blank lines around the fragment make Markdown treat it as a raw HTML block.
         return f"\n\n{html}\n\n"
 
