@@ -23,7 +23,13 @@ from tipsbench.buildcache import BuildCache
 from tipsbench.claims import files as claims_files
 from tipsbench.claims import prefetch
 from tipsbench.claims.timeline import Timeline
-from tipsbench.render.machines import MACHINES_DIR, Fleet, machine_sections, marker_modes, write_machine_pages
+from tipsbench.render.machines import (
+    MACHINES_DIR,
+    Fleet,
+    machine_sections,
+    marker_modes,
+    write_machine_pages,
+)
 from tipsbench.render.registry import PageContext, markers, render_markers
 from tipsbench.results import Run, load_dir, results_dir
 
