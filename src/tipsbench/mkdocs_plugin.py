@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import sys
 from pathlib import Path
 
@@ -65,6 +64,15 @@ def claim_pages(docs: Path) -> dict[str, str]:
         for claim_id in CLAIM_MARKER.findall(path.read_text(encoding="utf-8")):
             found.setdefault(claim_id, path.stem)
     return found
+
+
+def publishable_json(path: Path) -> str:
+    """A results file as the site serves it: the same JSON value (json.loads of both is
+    equal), re-serialized so no character of a stranger's strings is HTML-active: every
+    '<', '>' and '&' is written as a \\u escape and everything else as ASCII. A results
+    file is data; served from our origin it must not be markup in any reading of it."""
+    text = json.dumps(json.loads(path.read_bytes()), ensure_ascii=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 class TipsbenchConfig(base.Config):
@@ -220,7 +228,7 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
             target = root / self.downloads[run.path]
             if not target.is_file():
                 target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(run.path, target)
+                target.write_text(publishable_json(Path(run.path)), encoding="ascii")
 
     def on_page_content(self, html, page, config, files):
         # The toc extension's permalink title is one setting for every language.
