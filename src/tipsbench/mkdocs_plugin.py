@@ -36,6 +36,9 @@ log = get_plugin_logger(__name__)
 DEFAULT_LOCALE = "en"
 # Where the results files are published in the site, for download.
 DOWNLOADS = "results"
+# What a marker's HTML is replaced by until Markdown has converted the page.
+FRAGMENT = "tipsbench-fragment"
+FRAGMENT_PLACEHOLDER = re.compile(rf"<!-- {FRAGMENT} (\d+) -->")
 # Markers whose renderers observe claims on the installed torch (render/claims.py, verdicts.py).
 CLAIM_MARKERS = frozenset({"claim", "claim-changes", "verdict", "verdicts", "tips-index"})
 
@@ -107,6 +110,7 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
         self.fleet: Fleet | None = None
         self.downloads: dict[str, str] = {}
         self.inputs: str | None = None
+        self.fragments: dict[str, list[str]] = {}  # page -> its markers' HTML, by placeholder
         # `mkdocs serve`: its first table shows your newest run. Read from the command line
         # rather than on_startup: MkDocs keeps a plugin that has on_startup or on_shutdown
         # alive across builds in one process, and this one must start each build afresh
@@ -211,16 +215,18 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
                           titles=self.titles.get(locale, {}), timeline=self.timeline, claim_pages=self.claim_pages,
                           release_runs=self.release_runs, fleet=self.fleet, downloads=self.downloads,
                           inputs=self.inputs)
-        return render_markers(markdown, ctx)
+        stashed = self.fragments[page.file.src_uri] = []
+
+        def stash(html: str) -> str:
+            stashed.append(html)
+            return f"<!-- {FRAGMENT} {len(stashed) - 1} -->"
+
+        return render_markers(markdown, ctx, stash)
 
     def on_post_build(self, config):
         """The results files beside the site, once (at its root), so every table's file
         link downloads the JSON it came from."""
         prefetch.stop()  # every claim is observed by now; `mkdocs serve` keeps no idle workers
-        # The cache serves this build only: code that runs after it in the same process
-        # (a test, a script) observes claims afresh. The i18n plugin's next language
-        # build activates it again in on_config.
-        buildcache.activate(None)
         site = Path(config.site_dir)
         root = site.parent if site.name != DEFAULT_LOCALE and (site.parent / "index.html").is_file() \
             and site.name in self._locales(config) else site
@@ -228,9 +234,30 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
             target = root / self.downloads[run.path]
             if not target.is_file():
                 target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(publishable_json(Path(run.path)), encoding="ascii")
+                target.write_text(self._published(Path(run.path)), encoding="ascii")
+        # The cache serves this build only: code that runs after it in the same process
+        # (a test, a script) observes claims afresh. The i18n plugin's next language
+        # build activates it again in on_config.
+        buildcache.activate(None)
+
+    @staticmethod
+    def _published(path: Path) -> str:
+        """publishable_json, kept in the build cache by the file's bytes."""
+        store = buildcache.active()
+        if store is None:
+            return publishable_json(path)
+        key = buildcache.key("published", buildcache.file_digest(path))
+        found = store.get_text("published", key, ".json")
+        if found is None:
+            found = publishable_json(path)
+            store.put_text("published", key, found, ".json")
+        return found
 
     def on_page_content(self, html, page, config, files):
+        # The markers' HTML, put back where Markdown left their placeholders untouched.
+        stashed = self.fragments.pop(getattr(page.file, "src_uri", ""), [])
+        if stashed:
+            html = FRAGMENT_PLACEHOLDER.sub(lambda m: stashed[int(m.group(1))], html)
         # The toc extension's permalink title is one setting for every language.
         if (getattr(page.file, "locale", None) or DEFAULT_LOCALE) == "zh":
             return html.replace('title="Permanent link"', 'title="永久链接"')

@@ -163,8 +163,18 @@ def markers(markdown: str) -> list[tuple[str, str]]:
     return [(m.group(1), m.group(2)) for m in MARKER.finditer(markdown)]
 
 
-def render_markers(markdown: str, ctx: PageContext) -> str:
-    """Replace every marker; a bad marker becomes a warning and a visible notice."""
+def render_markers(markdown: str, ctx: PageContext, stash: Callable[[str], str] | None = None) -> str:
+    """Replace every marker; a bad marker becomes a warning and a visible notice.
+
+    `stash` (the plugin's) takes a fragment's HTML and returns a placeholder to put in the
+    Markdown instead: Python-Markdown then never parses our (large) HTML, which took
+    more time than anything else in a build with many machines, and the plugin puts the
+    HTML back after conversion.
+    """
+    def place(html: object) -> str:
+        # Blank lines around the fragment make Markdown treat it as a raw HTML block.
+        return f"\n\n{stash(str(html)) if stash else html}\n\n"
+
     def replace(match: re.Match) -> str:
         kind, raw_args = match.group(1), match.group(2)
         marker = " ".join(match.group(0).split())
@@ -173,7 +183,7 @@ def render_markers(markdown: str, ctx: PageContext) -> str:
             html, warnings = kept
             for message in warnings:  # a cached build fails --strict exactly where a cold one does
                 ctx.warn(message)
-            return f"\n\n{html}\n\n"
+            return place(html)
         said: list[str] = []
 
         def warn(message: str) -> None:
@@ -191,8 +201,7 @@ def render_markers(markdown: str, ctx: PageContext) -> str:
             warn(f"{ctx.page}: {marker}: {exc}")
             html = tag("p", common.text("marker_problem", ctx.locale, problem=str(exc)), class_="tb-empty")
         _keep_fragment(ctx, marker, str(html), said)
-        # Blank lines around the fragment make Markdown treat it as a raw HTML block.
-        return f"\n\n{html}\n\n"
+        return place(html)
 
     out = MARKER.sub(replace, markdown)
     for stray in LOOKS_LIKE_MARKER.findall(out):
