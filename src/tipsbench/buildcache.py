@@ -32,6 +32,7 @@ import json
 import os
 import platform
 import re
+import stat
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -179,11 +180,18 @@ def key(*parts: str) -> str:
 _FILE_DIGESTS: dict[tuple[str, int, int, int], str] = {}
 
 
+# Larger files, links, FIFOs and devices are never read here (the loaders refuse them
+# with their own one-line reason); their state stands in for their bytes.
+MAX_DIGEST_BYTES = 64 << 20
+
+
 def file_digest(path: Path) -> str:
     """SHA-256 of a file's bytes, once per process per state of the file (size, mtime,
     inode): what a results or claims file says is in its bytes, not in its name."""
-    st = path.stat()
-    state = (str(path.resolve()), st.st_size, st.st_mtime_ns, st.st_ino)
+    st = path.lstat()
+    state = (str(path.absolute()), st.st_size, st.st_mtime_ns, st.st_ino)
+    if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_DIGEST_BYTES:
+        return f"unread {st.st_mode:o} {st.st_size} {st.st_mtime_ns}"
     if state not in _FILE_DIGESTS:
         _FILE_DIGESTS[state] = hashlib.sha256(path.read_bytes()).hexdigest()
     return _FILE_DIGESTS[state]

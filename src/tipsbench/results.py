@@ -402,7 +402,9 @@ def _load_kept(path: Path, size: int) -> Run:
     from tipsbench import buildcache
 
     store = buildcache.active()
-    if store is None or size > MAX_FILE_BYTES or path.is_symlink():
+    # Anything but a plain file within the size limit goes to the loader, which refuses it
+    # in one line (a FIFO read here would never end).
+    if store is None or size > MAX_FILE_BYTES or not stat.S_ISREG(path.lstat().st_mode):
         return load_run(path)
     try:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()

@@ -111,3 +111,34 @@ def test_a_chart_is_drawn_once_per_input(store, monkeypatch):
     assert charts.throughput_chart(series, **args) == first
     with pytest.raises(TypeError):
         charts.throughput_chart(series, **{**args, "title": "another"})
+
+
+def test_file_digests_never_read_links_fifos_or_huge_files(tmp_path, monkeypatch):
+    import os
+
+    real = tmp_path / "run.json"
+    real.write_text("{}", encoding="utf-8")
+    (tmp_path / "link.json").symlink_to(real)
+    os.mkfifo(tmp_path / "fifo.json")  # reading it would block the build forever
+    assert buildcache.file_digest(real) == buildcache.file_digest(real)
+    assert buildcache.file_digest(tmp_path / "link.json").startswith("unread")
+    assert buildcache.file_digest(tmp_path / "fifo.json").startswith("unread")
+    monkeypatch.setattr(buildcache, "MAX_DIGEST_BYTES", 1)
+    assert buildcache.file_digest(real).startswith("unread")
+
+
+def test_a_fifo_in_results_is_refused_not_read_with_the_cache_on(store, tmp_path):
+    import os
+    import threading
+
+    from tipsbench import results
+
+    folder = tmp_path / "results"
+    folder.mkdir()
+    os.mkfifo(folder / "x.json")
+    found = []
+    reader = threading.Thread(target=lambda: found.append(results.load_dir(folder)), daemon=True)
+    reader.start()
+    reader.join(20)
+    assert found, "load_dir blocked on a FIFO"
+    assert "not a regular file" in str(found[0][1][0])
