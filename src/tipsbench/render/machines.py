@@ -37,7 +37,6 @@ MACHINES_DIR = "machines"
 DEFAULT_LOCALE = "en"
 
 text = define("machines", {
-    "showing": {"en": "Machine shown: {machine}", "zh": "当前显示的机器：{machine}"},
     "others": {"en": "{n} other machines: pick one to see this table for it",
                "zh": "另有 {n} 台机器：点选一台，查看它的这张表"},
     "other_one": {"en": "1 other machine: see this table for it", "zh": "另有 1 台机器：查看它的这张表"},
@@ -45,7 +44,6 @@ text = define("machines", {
     "anchor": {"en": "Link to this table", "zh": "这张表的链接"},
     "reproduce": {"en": "Reproduce on your machine (torch {torch}): `{command}`",
                   "zh": "在你的机器上复现（torch {torch}）：`{command}`"},
-    "download": {"en": "download", "zh": "下载"},
     "title": {"en": "Machine: {label}", "zh": "机器：{label}"},
     "facts": {"en": "What this machine is", "zh": "机器配置"},
     "fact_cpu": {"en": "CPU", "zh": "CPU"},
