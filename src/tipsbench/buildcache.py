@@ -32,10 +32,8 @@ import json
 import os
 import platform
 import re
-import stat
 import sys
 import tempfile
-from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 
@@ -49,7 +47,9 @@ _ENV_PREFIXES = ("TORCH", "PYTORCH", "CUDA", "HIP", "ROCR", "ROCM", "NVIDIA", "O
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
-def _digest(parts: Iterable[str]) -> str:
+def key(*parts: str) -> str:
+    """An entry's name: the SHA-256 of its parts (each ended by a NUL, so no two lists
+    of parts run together into the same bytes)."""
     h = hashlib.sha256()
     for part in parts:
         h.update(part.encode("utf-8", "surrogatepass"))
@@ -57,11 +57,15 @@ def _digest(parts: Iterable[str]) -> str:
     return h.hexdigest()
 
 
+def bytes_digest(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
 @functools.cache
 def source_digest() -> str:
     """Every .py file of tipsbench (path and content): any code change is a new key."""
     files = sorted(PACKAGE_DIR.rglob("*.py"))
-    return _digest(p for path in files for p in (str(path.relative_to(PACKAGE_DIR)), path.read_text("utf-8")))
+    return key(*(p for path in files for p in (str(path.relative_to(PACKAGE_DIR)), path.read_text("utf-8"))))
 
 
 @functools.cache
@@ -70,7 +74,7 @@ def distributions_digest() -> str:
     new key. Read from package metadata, so asking costs no import of torch."""
     found = sorted({f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions()
                     if d.metadata['Name']})
-    return _digest(found)
+    return key(*found)
 
 
 _ACCELERATOR_LINE = re.compile(r"^(cuda|hip|rocm|xpu)\b[^=]*=\s*(.+)$", re.M)
@@ -103,8 +107,8 @@ def _torch_build_facts() -> list[str]:
 def environment_digest() -> str:
     """What a claim's outcome depends on, besides the claim itself."""
     env = sorted(f"{k}={v}" for k, v in os.environ.items() if k.startswith(_ENV_PREFIXES))
-    return _digest([f"layout {LAYOUT}", sys.version, platform.platform(), platform.machine(),
-                    source_digest(), distributions_digest(), *env, *_torch_build_facts()])
+    return key(f"layout {LAYOUT}", sys.version, platform.platform(), platform.machine(),
+               source_digest(), distributions_digest(), *env, *_torch_build_facts())
 
 
 class BuildCache:
@@ -112,8 +116,6 @@ class BuildCache:
 
     def __init__(self, root: Path):
         self.root = Path(root)
-        self.hits = 0
-        self.misses = 0
 
     @classmethod
     def at(cls, config_dir: Path, configured: str | None = None) -> BuildCache:
@@ -126,30 +128,15 @@ class BuildCache:
     def _path(self, namespace: str, key: str, suffix: str) -> Path:
         return self.root / namespace / f"{key[:2]}" / f"{key}{suffix}"
 
-    def get_text(self, namespace: str, key: str, suffix: str = ".txt") -> str | None:
-        try:
-            found = self._path(namespace, key, suffix).read_text("utf-8")
-        except (OSError, UnicodeDecodeError):
-            self.misses += 1
-            return None
-        self.hits += 1
-        return found
-
-    def put_text(self, namespace: str, key: str, text: str, suffix: str = ".txt") -> None:
-        """Atomic: a reader sees the old entry, nothing, or the whole new one. A cache
-        that can't be written (read-only checkout, full disk) only costs speed."""
-        self.put_bytes(namespace, key, text.encode("utf-8"), suffix)
-
     def get_bytes(self, namespace: str, key: str, suffix: str) -> bytes | None:
         try:
-            found = self._path(namespace, key, suffix).read_bytes()
+            return self._path(namespace, key, suffix).read_bytes()
         except OSError:
-            self.misses += 1
             return None
-        self.hits += 1
-        return found
 
     def put_bytes(self, namespace: str, key: str, data: bytes, suffix: str) -> None:
+        """Atomic: a reader sees the old entry, nothing, or the whole new one. A cache
+        that can't be written (read-only checkout, full disk) only costs speed."""
         path = self._path(namespace, key, suffix)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -159,6 +146,16 @@ class BuildCache:
             os.replace(tmp, path)
         except OSError:
             return
+
+    def get_text(self, namespace: str, key: str, suffix: str) -> str | None:
+        found = self.get_bytes(namespace, key, suffix)
+        try:
+            return None if found is None else found.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+
+    def put_text(self, namespace: str, key: str, text: str, suffix: str) -> None:
+        self.put_bytes(namespace, key, text.encode("utf-8"), suffix)
 
     def get_json(self, namespace: str, key: str) -> object | None:
         text = self.get_text(namespace, key, ".json")
@@ -173,33 +170,45 @@ class BuildCache:
         self.put_text(namespace, key, json.dumps(value, ensure_ascii=False), ".json")
 
 
-def key(*parts: str) -> str:
-    return _digest(parts)
-
-
+# Per file state (path, size, mtime, inode): the SHA-256 of its bytes.
 _FILE_DIGESTS: dict[tuple[str, int, int, int], str] = {}
 
 
-# Larger files, links, FIFOs and devices are never read here (the loaders refuse them
-# with their own one-line reason); their state stands in for their bytes.
-MAX_DIGEST_BYTES = 64 << 20
+def file_state(path: Path) -> tuple[str, int, int, int]:
+    """What says a file changed, without reading it. OSError when it can't be looked at."""
+    st = path.stat()
+    return str(path.absolute()), st.st_size, st.st_mtime_ns, st.st_ino
+
+
+def read_digested(path: Path) -> tuple[bytes, str]:
+    """A results or claims file's bytes, read as the loaders read them
+    (results.read_bounded: ResultsError for a FIFO, a device or an oversized file), and
+    their SHA-256, remembered for file_digest."""
+    from tipsbench.results import read_bounded
+
+    state = file_state(path)
+    raw = read_bounded(path)
+    _FILE_DIGESTS[state] = bytes_digest(raw)
+    return raw, _FILE_DIGESTS[state]
 
 
 def file_digest(path: Path) -> str:
-    """SHA-256 of a file's bytes, once per process per state of the file (size, mtime,
-    inode): what a results or claims file says is in its bytes, not in its name."""
-    st = path.lstat()
-    state = (str(path.absolute()), st.st_size, st.st_mtime_ns, st.st_ino)
-    if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_DIGEST_BYTES:
-        return f"unread {st.st_mode:o} {st.st_size} {st.st_mtime_ns}"
-    if state not in _FILE_DIGESTS:
-        _FILE_DIGESTS[state] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return _FILE_DIGESTS[state]
+    """SHA-256 of a file's bytes, read at most once per process per state of the file; for
+    a file the loaders refuse, their one-line refusal stands in for its bytes."""
+    from tipsbench.results import ResultsError
+
+    try:
+        state = file_state(path)
+        return _FILE_DIGESTS[state] if state in _FILE_DIGESTS else read_digested(path)[1]
+    except (OSError, ResultsError) as exc:
+        return f"unread: {exc}"
 
 
-def remembered_json(store: BuildCache | None, name: str, compute):
+def remembered_json(name: str, compute):
     """A JSON value that depends on tipsbench's source only (the claim ids, the marker
-    kinds): read back instead of importing every family (and torch) to list them."""
+    kinds), kept in the active cache: read back instead of importing every family (and
+    torch) to list them."""
+    store = active()
     if store is None:
         return compute()
     entry = key(name, source_digest())

@@ -124,7 +124,7 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
         base_dir = Path(config.config_file_path or ".").resolve().parent
         buildcache.activate(BuildCache.at(base_dir, self.config.cache_dir) if self.config.cache else None)
         # What the cache doesn't hold runs in worker processes while the build goes on.
-        ids = buildcache.remembered_json(buildcache.active(), "claim-ids", lambda: sorted(claims.all_claims()))
+        ids = buildcache.remembered_json("claim-ids", lambda: sorted(claims.all_claims()))
         missing = [cid for cid in ids if not claims.kept(cid)] if self._shows_claims(Path(config.docs_dir)) else []
         if missing and self.config.claim_workers:
             prefetch.start(missing, self.config.claim_workers if self.config.claim_workers > 0 else None)
@@ -160,7 +160,7 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
             self._warn(f"default_machine {preferred!r} has no run in {self.directory}")
         if not preferred and self.serving and self.runs:
             preferred = max(self.runs, key=lambda r: r.utc).key
-        modes = buildcache.remembered_json(buildcache.active(), "marker-modes", marker_modes)
+        modes = buildcache.remembered_json("marker-modes", marker_modes)
         sections = machine_sections(docs, getattr(config, "nav", None), modes)
         self.fleet = Fleet.gather(self.runs, self.release_runs, preferred, sections)
         self.downloads = {run.path: f"{DOWNLOADS}/{run.file_name}" for run in self.runs}

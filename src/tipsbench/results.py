@@ -195,10 +195,11 @@ def load_run(path: Path | str) -> Run:
 
 def read_json(path: Path) -> object:
     """A results or claims file's JSON, bounded and decoded, or ResultsError (one line)."""
-    problem = forbidden_problem(path.name)
-    if problem:
-        raise ResultsError(path, f"the file name {problem}")
-    raw = _read_bounded(path)
+    return decode_json(path, read_bounded(path))
+
+
+def decode_json(path: Path, raw: bytes) -> object:
+    """The JSON value of a file's bytes (read_bounded's), or ResultsError (one line)."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -218,13 +219,16 @@ def read_json(path: Path) -> object:
     return data
 
 
-def _read_bounded(path: Path) -> bytes:
-    """The file's bytes, never more than MAX_FILE_BYTES of them.
+def read_bounded(path: Path) -> bytes:
+    """The file's bytes, never more than MAX_FILE_BYTES of them, or ResultsError (one line).
 
     Opened without blocking (a named pipe called x.json would otherwise wait for a
     writer forever), then only a regular file is read, and only if its size is within
     the limit; reading stops past the limit even if the file grew since.
     """
+    problem = forbidden_problem(path.name)
+    if problem:
+        raise ResultsError(path, f"the file name {problem}")
     limit = MAX_FILE_BYTES
     too_big = f"results files over {fmt.size(limit)} are refused unread"
     try:
@@ -375,52 +379,40 @@ def _record(b: Reader, parsers: dict[str, Callable[[Reader], object]]) -> Record
     )
 
 
-# Runs already parsed in this process, by the file's identity and state: the i18n plugin
-# builds the site once per language and `mkdocs serve` rebuilds on every edit, and a full
-# run takes ~70 ms to parse. A file that changes (size, mtime, inode) is parsed again.
+# Runs already parsed in this process, by file state (buildcache.file_state): the i18n
+# plugin builds the site once per language and `mkdocs serve` rebuilds on every edit, and
+# a full run takes ~70 ms to parse.
 _PARSED: dict[tuple[str, int, int, int], Run] = {}
 
 
 def _load_remembered(path: Path) -> Run:
-    try:
-        st = path.stat()
-    except OSError:
-        return load_run(path)  # says what is wrong, as one line
-    key = (str(path.resolve()), st.st_size, st.st_mtime_ns, st.st_ino)
-    if key not in _PARSED:
-        _PARSED[key] = _load_kept(path, st.st_size)
-    return _PARSED[key]
-
-
-def _load_kept(path: Path, size: int) -> Run:
-    """A site build keeps parsed runs between builds (buildcache), keyed on the file's path
-    and exact bytes and tipsbench's source: 200 full runs take ~12 s to parse, ~1 s to
-    read back. The pickle is ours, made from records that passed this module's checks."""
-    import hashlib
+    """load_run, reading the file at most once per process: its bytes key the build
+    cache's entry (a pickle of the records this module made from those very bytes, with
+    tipsbench's source in the key), and are parsed only when the cache lacks them."""
     import pickle
 
     from tipsbench import buildcache
 
-    store = buildcache.active()
-    # Anything but a plain file within the size limit goes to the loader, which refuses it
-    # in one line (a FIFO read here would never end).
-    if store is None or size > MAX_FILE_BYTES or not stat.S_ISREG(path.lstat().st_mode):
-        return load_run(path)
     try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        state = buildcache.file_state(path)
     except OSError:
-        return load_run(path)
+        return load_run(path)  # says what is wrong, in one line
+    if state in _PARSED:
+        return _PARSED[state]
+    raw, digest = buildcache.read_digested(path)
+    store = buildcache.active()
     key = buildcache.key("run", str(path), digest, buildcache.source_digest())
-    kept = store.get_bytes("runs", key, ".pickle")
-    if kept is not None:
+    run = None
+    if store is not None and (kept := store.get_bytes("runs", key, ".pickle")) is not None:
         try:
             run = pickle.loads(kept)
-            if isinstance(run, Run) and run.path == str(path):
-                return run
         except Exception:  # a damaged entry is a miss
-            pass
-    run = load_run(path)
-    store.put_bytes("runs", key, pickle.dumps(run, protocol=pickle.HIGHEST_PROTOCOL), ".pickle")
+            run = None
+    if not (isinstance(run, Run) and run.path == str(path)):
+        run = parse_run(decode_json(path, raw), path)
+        if store is not None:
+            store.put_bytes("runs", key, pickle.dumps(run, protocol=pickle.HIGHEST_PROTOCOL), ".pickle")
+    _PARSED[state] = run
     return run
 
 

@@ -38,8 +38,8 @@ def test_an_unwritable_cache_only_costs_speed(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder", encoding="utf-8")
     cache = BuildCache(blocker / "cache")
-    cache.put_text("x", "k", "v")  # no exception
-    assert cache.get_text("x", "k") is None
+    cache.put_text("x", "k", "v", ".txt")  # no exception
+    assert cache.get_text("x", "k", ".txt") is None
 
 
 def test_the_folder_is_outside_docs_and_results_and_overridable(tmp_path, monkeypatch):
@@ -113,18 +113,24 @@ def test_a_chart_is_drawn_once_per_input(store, monkeypatch):
         charts.throughput_chart(series, **{**args, "title": "another"})
 
 
-def test_file_digests_never_read_links_fifos_or_huge_files(tmp_path, monkeypatch):
+def test_file_digests_read_as_the_loaders_do(tmp_path, monkeypatch):
+    """A link is followed as the loaders follow it; a FIFO (whose read would block the
+    build forever) or an oversized file is never read: the loader's refusal stands in."""
     import os
+
+    from tipsbench import results
 
     real = tmp_path / "run.json"
     real.write_text("{}", encoding="utf-8")
     (tmp_path / "link.json").symlink_to(real)
-    os.mkfifo(tmp_path / "fifo.json")  # reading it would block the build forever
-    assert buildcache.file_digest(real) == buildcache.file_digest(real)
-    assert buildcache.file_digest(tmp_path / "link.json").startswith("unread")
-    assert buildcache.file_digest(tmp_path / "fifo.json").startswith("unread")
-    monkeypatch.setattr(buildcache, "MAX_DIGEST_BYTES", 1)
-    assert buildcache.file_digest(real).startswith("unread")
+    os.mkfifo(tmp_path / "fifo.json")
+    assert buildcache.file_digest(real) == buildcache.file_digest(tmp_path / "link.json")
+    assert buildcache.file_digest(tmp_path / "fifo.json").startswith("unread: ")
+    assert "not a regular file" in buildcache.file_digest(tmp_path / "fifo.json")
+    other = tmp_path / "big.json"
+    other.write_text("[1, 2]", encoding="utf-8")
+    monkeypatch.setattr(results, "MAX_FILE_BYTES", 1)
+    assert "refused unread" in buildcache.file_digest(other)
 
 
 def test_a_fifo_in_results_is_refused_not_read_with_the_cache_on(store, tmp_path):

@@ -48,6 +48,19 @@ class Observation:
             return UNAVAILABLE
         return HOLDS if self.holds else FAILS
 
+    def to_json(self) -> dict:
+        """Plain JSON types (a check may compute `holds` as a numpy or torch bool): what the
+        build cache keeps and a claim worker sends back."""
+        return {"holds": bool(self.holds), "shown": str(self.shown), "not_checkable": str(self.not_checkable),
+                "unavailable": bool(self.unavailable), "error": bool(self.error)}
+
+    @classmethod
+    def from_json(cls, data: object) -> Observation | None:
+        """to_json's value read back; None for anything else (a damaged or older entry)."""
+        if not isinstance(data, dict) or set(data) != {"holds", "shown", "not_checkable", "unavailable", "error"}:
+            return None
+        return cls(**data)
+
 
 def api(path: str):
     """The object at a dotted path ("torch.accelerator.synchronize"), or Unavailable
@@ -185,19 +198,19 @@ def kept(claim_id: str) -> bool:
     return claim_id in _OBSERVED or _cached(claim_id) is not None
 
 
+def _cache_key(claim_id: str) -> str:
+    from tipsbench import buildcache
+
+    return buildcache.key(claim_id, buildcache.environment_digest())
+
+
 def _cached(claim_id: str) -> Observation | None:
     """The outcome a site build kept (buildcache: keyed on the claim, tipsbench's source
     and the whole environment); tests and `tipsbench check` have no cache active."""
     from tipsbench import buildcache
 
     store = buildcache.active()
-    if store is None:
-        return None
-    found = store.get_json("claims", buildcache.key(claim_id, buildcache.environment_digest()))
-    try:
-        return Observation(**found) if isinstance(found, dict) else None
-    except TypeError:  # an entry from another layout
-        return None
+    return Observation.from_json(store.get_json("claims", _cache_key(claim_id))) if store else None
 
 
 def _keep(claim_id: str, observation: Observation) -> None:
@@ -205,38 +218,36 @@ def _keep(claim_id: str, observation: Observation) -> None:
 
     store = buildcache.active()
     # An error is our bug or a hiccup (a child timed out): run it again next time.
-    if store is None or observation.error:
-        return
-    # Plain JSON types: a check may compute `holds` as a numpy or torch bool.
-    store.put_json("claims", buildcache.key(claim_id, buildcache.environment_digest()),
-                   {"holds": bool(observation.holds), "shown": str(observation.shown),
-                    "not_checkable": str(observation.not_checkable),
-                    "unavailable": bool(observation.unavailable), "error": False})
+    if store is not None and not observation.error:
+        store.put_json("claims", _cache_key(claim_id), observation.to_json())
+
+
+def _check(claim_id: str) -> Observation:
+    """Run the claim's check here and now."""
+    claim_ = get(claim_id)
+    missing = next((need for need in claim_.needs if not REQUIREMENTS[need].present()), "")
+    if missing:
+        return Observation(False, "", not_checkable=missing)
+    try:
+        return claim_.check()
+    except Unavailable as exc:
+        return Observation(False, str(exc), unavailable=True)
+    except Exception as exc:
+        return Observation(False, f"{type(exc).__name__}: {exc}", error=True)
 
 
 def observe(claim_id: str) -> Observation:
     """The claim's check, run once per process: both page languages and every test that
-    reads an outcome share one run. A check that raises Unavailable is "unavailable"; one
-    that raises anything else is an "error" (our bug), shown with the exception."""
-    if claim_id not in _OBSERVED and (found := _cached(claim_id)) is not None:
-        _OBSERVED[claim_id] = found
+    reads an outcome share one run. A site build first asks its cache, then the worker a
+    cold build handed the claim to (claims/prefetch.py). A check that raises Unavailable is
+    "unavailable"; one that raises anything else is an "error" (our bug), shown with the
+    exception."""
     if claim_id not in _OBSERVED:
-        from tipsbench.claims import prefetch
+        found = _cached(claim_id)
+        if found is None:
+            from tipsbench.claims import prefetch
 
-        if (found := prefetch.take(claim_id)) is not None:  # run by a worker of a cold build
-            _OBSERVED[claim_id] = found
+            found = prefetch.take(claim_id) or _check(claim_id)
             _keep(claim_id, found)
-    if claim_id not in _OBSERVED:
-        claim_ = get(claim_id)
-        missing = next((need for need in claim_.needs if not REQUIREMENTS[need].present()), "")
-        if missing:
-            _OBSERVED[claim_id] = Observation(False, "", not_checkable=missing)
-            return _OBSERVED[claim_id]
-        try:
-            _OBSERVED[claim_id] = claim_.check()
-        except Unavailable as exc:
-            _OBSERVED[claim_id] = Observation(False, str(exc), unavailable=True)
-        except Exception as exc:
-            _OBSERVED[claim_id] = Observation(False, f"{type(exc).__name__}: {exc}", error=True)
-        _keep(claim_id, _OBSERVED[claim_id])
+        _OBSERVED[claim_id] = found
     return _OBSERVED[claim_id]

@@ -22,7 +22,6 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterable
-from dataclasses import asdict
 
 MAX_WORKERS = 4
 
@@ -36,7 +35,7 @@ class _Worker:
         self.process = subprocess.Popen([sys.executable, "-m", __name__, *claim_ids], stdout=subprocess.PIPE,
                                         stderr=subprocess.DEVNULL, text=True, encoding="utf-8")
 
-    def result(self, claim_id: str) -> dict | None:
+    def result(self, claim_id: str) -> object:
         """Read the worker's lines until this claim's (or the end)."""
         while claim_id not in self.done:
             line = self.process.stdout.readline() if self.process.stdout else ""
@@ -44,7 +43,7 @@ class _Worker:
                 return None
             try:
                 found = json.loads(line)
-                self.done[str(found["id"])] = dict(found["observation"])
+                self.done[str(found["id"])] = found["observation"]
             except (ValueError, KeyError, TypeError):
                 return None
         return self.done.pop(claim_id)
@@ -67,7 +66,6 @@ def start(claim_ids: Iterable[str], workers: int | None = None) -> int:
     if not wanted:
         return 0
     count = min(len(wanted), workers or max(1, min(MAX_WORKERS, os.cpu_count() or 1)))
-    atexit.register(stop)  # a build that stops early leaves no worker running
     started = 0
     for index in range(count):
         try:
@@ -86,11 +84,7 @@ def take(claim_id: str):
     for worker in _WORKERS:
         if claim_id in worker.ids:
             worker.ids.discard(claim_id)
-            found = worker.result(claim_id)
-            try:
-                return Observation(**found) if found is not None else None
-            except TypeError:
-                return None
+            return Observation.from_json(worker.result(claim_id))
     return None
 
 
@@ -98,6 +92,9 @@ def stop() -> None:
     """Stop every worker (what they hadn't done, nobody needed)."""
     while _WORKERS:
         _WORKERS.pop().stop()
+
+
+atexit.register(stop)  # a build that stops early leaves no worker running
 
 
 def main(claim_ids: list[str]) -> int:
@@ -109,10 +106,7 @@ def main(claim_ids: list[str]) -> int:
     from tipsbench import claims
 
     for claim_id in claim_ids:
-        observation = claims.observe(claim_id)
-        data = asdict(observation)
-        data["holds"] = bool(data["holds"])  # a check may compute it as a numpy or torch bool
-        out.write(json.dumps({"id": claim_id, "observation": data}, default=str) + "\n")
+        out.write(json.dumps({"id": claim_id, "observation": claims.observe(claim_id).to_json()}) + "\n")
         out.flush()
     return 0
 
