@@ -24,7 +24,7 @@ from tipsbench.render.common import versions
 from tipsbench.render.html import Markup, code_spans, join, tag
 from tipsbench.render.labels import common, define
 from tipsbench.render.observed import localize
-from tipsbench.render.registry import Arg, PageContext, renderer
+from tipsbench.render.registry import Arg, PageContext, empty_notice, renderer
 
 text = define("claims", {
     "unavailable_on": {"en": "Not available in {versions}", "zh": "{versions} 中还没有这个接口"},
@@ -168,10 +168,10 @@ def claim_changes(ctx: PageContext, args: dict[str, str]) -> Markup:
     """Every claim whose outcome changed between two consecutive shipped releases,
     grouped by the release it changed in, with both outputs verbatim."""
     if not ctx.timeline.files:
-        return tag("p", text.text("no_timeline", ctx.locale), class_="tb-empty")
+        return empty_notice(text.text("no_timeline", ctx.locale))
     found = ctx.timeline.changes()
     if not found:
-        return tag("p", text.text("changes_none", ctx.locale), class_="tb-empty")
+        return empty_notice(text.text("changes_none", ctx.locale))
     sections = []
     for after, changes in reversed(found):  # newest first: what a reader upgrading wants
         before = changes[0].before[0]

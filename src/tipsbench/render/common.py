@@ -13,7 +13,7 @@ from tipsbench import families, fmt
 from tipsbench.cases import cache_level_of
 from tipsbench.render.html import Markup, join, table, tag
 from tipsbench.render.labels import common, define
-from tipsbench.render.registry import Arg, PageContext, renderer
+from tipsbench.render.registry import Arg, PageContext, empty_notice, renderer
 from tipsbench.results import Record, Run
 
 CEILING_NAMES = {
@@ -61,21 +61,20 @@ def machine_parts(ctx: PageContext, run: Run) -> Markup:
               profile_name(m.profile, loc)]
     if m.finished_of:
         parts.append(common.plain("interrupted", loc, finished=m.finished_of[0], selected=m.finished_of[1]))
+    parts.append(common.plain("results_file", loc) + " " + file_link(ctx, run))
+    return join(parts, " · ")
+
+
+def file_link(ctx: PageContext, run: Run) -> Markup:
+    """The run's file name, linked to the file the site serves for download (every number
+    traces back to it); just the name where the build publishes no files."""
     name = tag("code", run.file_name)
     url = ctx.downloads.get(run.path)
-    # The file itself, downloadable beside the site: every number traces back to it.
-    parts.append(common.plain("results_file", loc) + " "
-                 + (tag("a", name, href=get_relative_url(url, ctx.url), download=run.file_name) if url else name))
-    return join(parts, " · ")
+    return tag("a", name, href=get_relative_url(url, ctx.url), download=run.file_name) if url else name
 
 
 def machine_line(ctx: PageContext, run: Run) -> Markup:
     return tag("p", machine_parts(ctx, run), class_="tb-provenance")
-
-
-def empty_notice(message: Markup) -> Markup:
-    """What a marker shows when there is nothing to show (messages quote commands)."""
-    return tag("p", message, class_="tb-empty")
 
 
 def no_results(ctx: PageContext) -> Markup:

@@ -17,6 +17,7 @@ stays nearly flat, and each machine's full tables are one click away.
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,10 +27,10 @@ from mkdocs.utils import get_relative_url
 
 from tipsbench import fmt
 from tipsbench.render.charts import ReleaseSeries, release_chart
-from tipsbench.render.common import no_results, profile_name
+from tipsbench.render.common import file_link, no_results, profile_name
 from tipsbench.render.html import Markup, cell, code_spans, join, table, tag
 from tipsbench.render.labels import define
-from tipsbench.render.registry import Arg, PageContext, Spec, renderer, renderers
+from tipsbench.render.registry import Arg, PageContext, Spec, is_empty, renderer, renderers
 from tipsbench.render.releases import Figure, figure_cell, figures, tips_with_figures
 from tipsbench.results import Machine, Run
 
@@ -128,15 +129,6 @@ def reproduce_command(run: Run, family: str | None) -> str:
     return command + (f" -- -k test_{family}" if family else "")
 
 
-_EMPTY = re.compile(r'<(p|div) class="tb-empty[ "]')
-
-
-def is_empty(html: Markup) -> bool:
-    """A renderer's "nothing to show" (render.common.empty_notice, or a family's own
-    notice with the tb-empty class, such as the GPU page's "no GPU run yet")."""
-    return bool(_EMPTY.match(str(html)))
-
-
 # --- the machines a build shows -------------------------------------------------------------
 
 @dataclass
@@ -181,7 +173,7 @@ class Fleet:
         machines have something to show, the machine page to show it."""
         memo = (spec.kind, tuple(sorted(args.items())), key, ctx.locale)
         if memo not in self._blocks:
-            one = dataclasses.replace(ctx, runs=self.runs[key], machine=key, url=page_url(key, ctx.locale))
+            one = dataclasses.replace(ctx, runs=self.runs[key], url=page_url(key, ctx.locale))
             self._blocks[memo] = spec.fn(one, args)
         return self._blocks[memo]
 
@@ -199,7 +191,7 @@ class Fleet:
         if not keys:
             return spec.fn(dataclasses.replace(ctx, runs=()), args)  # the renderer's own empty notice
         first = keys[0]
-        shown = spec.fn(dataclasses.replace(ctx, runs=self.runs[first], machine=first), args)
+        shown = spec.fn(dataclasses.replace(ctx, runs=self.runs[first]), args)
         twin = spec.machines.split(":", 1)[1] if spec.machines.startswith("chart:") else spec.kind
         return self._frame(anchor_id(spec.kind, args), anchor_id(twin, args), shown, first, keys[1:], spec, ctx)
 
@@ -226,7 +218,8 @@ class Fleet:
 def page_source(key: str, machine: Machine, locale: str) -> str:
     """The Markdown of a generated machine page: a safe title and one marker."""
     title = text.plain("title", locale, label=safe_title(label(machine, locale)))
-    return f"---\ntitle: {title!r}\nsearch:\n  exclude: true\n---\n\n# {title}\n\n<!-- tipsbench:machine key={key} -->\n"
+    # JSON is YAML: the title is quoted and escaped for the front matter.
+    return f"---\ntitle: {json.dumps(title)}\nsearch:\n  exclude: true\n---\n\n# {title}\n\n<!-- tipsbench:machine key={key} -->\n"
 
 
 def _facts(m: Machine, loc: str) -> Markup:
@@ -248,11 +241,8 @@ def _runs_table(ctx: PageContext, runs: Sequence[Run]) -> Markup:
     loc = ctx.locale
     rows = []
     for run in reversed(runs):
-        url = ctx.downloads.get(run.path)
-        name = tag("code", run.file_name)
-        link = tag("a", name, href=get_relative_url(url, ctx.url), download=run.file_name) if url else name
         rows.append([run.datetime[:16].replace("T", " "), run.machine.torch_version, run.machine.numpy_version,
-                     str(len(run.records)), link, tag("code", reproduce_command(run, None))])
+                     str(len(run.records)), file_link(ctx, run), tag("code", reproduce_command(run, None))])
     head = [text.plain(f"head_{k}", loc) for k in ("when", "torch", "numpy", "benchmarks", "file", "reproduce")]
     return tag("p", text.text("runs_note", loc), class_="tb-note") + table(head, rows)
 
@@ -290,8 +280,8 @@ def history(ctx: PageContext, runs: Sequence[Run], tip: str, tip_title: str) -> 
 @renderer("machine", key=Arg(required=True, example="test-cpu_2t"))
 def machine_page(ctx: PageContext, args: dict[str, str]) -> Markup:
     fleet = ctx.fleet
-    if not isinstance(fleet, Fleet) or args["key"] not in fleet.runs:
-        if isinstance(fleet, Fleet):  # a page for a machine nobody ran: a stale or misspelt key
+    if fleet is None or args["key"] not in fleet.runs:
+        if fleet is not None:  # a page for a machine nobody ran: a stale or misspelt key
             ctx.warn(f"{ctx.page}: no results file is from machine {args['key']!r}")
         return no_results(ctx)
     key, loc = args["key"], ctx.locale
@@ -331,17 +321,18 @@ def machine_page(ctx: PageContext, args: dict[str, str]) -> Markup:
 def machines_table(ctx: PageContext, args: dict[str, str]) -> Markup:
     """One row per machine (its newest run with the tip): what it is, and the tip's
     headline figures; each machine links to its page."""
-    fleet, tip, loc = ctx.fleet, args["tip"], ctx.locale
+    tip, loc = args["tip"], ctx.locale
+    # Without the plugin's fleet (a test, a page without machine pages): the same rows, unlinked.
+    fleet = ctx.fleet or Fleet.gather(ctx.runs)
     figs: list[Figure] = figures(tip)
     rows = []
-    keys = fleet.order if isinstance(fleet, Fleet) else sorted({r.key for r in ctx.runs})
-    for key in keys:
-        runs = [r for r in (fleet.runs[key] if isinstance(fleet, Fleet) else ctx.runs) if r.key == key and r.for_tip(tip)]
+    for key in fleet.order:
+        runs = [r for r in fleet.runs[key] if r.for_tip(tip)]
         if not runs:
             continue
         run = runs[-1]
         m = run.machine
-        name = tag("a", label(m, loc), href=_href(ctx, page_url(key, loc))) if isinstance(fleet, Fleet) else label(m, loc)
+        name = tag("a", label(m, loc), href=_href(ctx, page_url(key, loc))) if ctx.fleet else label(m, loc)
         accel = ", ".join(sorted({a.name for a in m.accelerators})) or text.plain("none", loc)
         rows.append([cell(name, header=True), accel, m.torch_version, cell(run.datetime[:10], title=run.file_name),
                      profile_name(m.profile, loc), *(figure_cell(run, f)[1] for f in figs)])

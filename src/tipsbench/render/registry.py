@@ -17,11 +17,15 @@ import dataclasses
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from tipsbench.claims.timeline import Timeline
 from tipsbench.render.html import Markup, tag
 from tipsbench.render.labels import common
 from tipsbench.results import Run
+
+if TYPE_CHECKING:
+    from tipsbench.render.machines import Fleet
 
 MARKER = re.compile(r"<!--\s*tipsbench:([a-z][a-z0-9_-]*)((?:\s+[a-z][a-z0-9_.-]*=[^\s>]+)*)\s*-->")
 ARG = re.compile(r"([a-z][a-z0-9_.-]*)=([^\s>]+)")
@@ -62,8 +66,7 @@ class PageContext:
     release_runs: tuple[Run, ...] = ()  # quick runs per torch release (results/timeline/)
     # Many machines (render/machines.py): which one a per-machine marker shows, the others
     # a selector links to, where each results file can be downloaded. None: every run inline.
-    fleet: object | None = None
-    machine: str | None = None  # set while rendering one machine's blocks (its own page)
+    fleet: Fleet | None = None
     downloads: Mapping[str, str] = field(default_factory=dict)  # run path -> site URL of its file
     # The digest of everything the build read (mkdocs_plugin): set, a marker's HTML is kept
     # in the build cache under it, with the page, URL and language, and read back next time.
@@ -71,6 +74,21 @@ class PageContext:
 
 
 Renderer = Callable[[PageContext, dict[str, str]], Markup]
+
+_EMPTY = re.compile(r'<(p|div) class="tb-empty[ "]')
+
+
+def empty_notice(content: Markup, *, also: str = "", block: bool = False) -> Markup:
+    """What a renderer returns when it has nothing to show (its message quotes commands):
+    the one form is_empty knows. `also`: one more class (a family's own styling); `block`:
+    a <div> for content that holds paragraphs of its own."""
+    return tag("div" if block else "p", content, class_="tb-empty" + (f" {also}" if also else ""))
+
+
+def is_empty(html: Markup) -> bool:
+    """Whether a renderer's output is an empty_notice: the machine selector leaves such
+    machines out."""
+    return bool(_EMPTY.match(str(html)))
 
 
 @dataclass(frozen=True)
@@ -191,15 +209,16 @@ def render_markers(markdown: str, ctx: PageContext, stash: Callable[[str], str] 
             ctx.warn(message)
 
         here = dataclasses.replace(ctx, warn=warn)
+        available = renderers()
         try:
-            spec = renderers().get(kind)
+            spec = available.get(kind)
             if spec is None:
-                raise MarkerError(f"unknown marker kind '{kind}' (known: {', '.join(sorted(renderers()))})")
+                raise MarkerError(f"unknown marker kind '{kind}' (known: {', '.join(sorted(available))})")
             args = spec.validate(ARG.findall(raw_args))
             html = here.fleet.show(spec, args, here) if spec.machines and here.fleet is not None else spec.fn(here, args)
         except MarkerError as exc:
             warn(f"{ctx.page}: {marker}: {exc}")
-            html = tag("p", common.text("marker_problem", ctx.locale, problem=str(exc)), class_="tb-empty")
+            html = empty_notice(common.text("marker_problem", ctx.locale, problem=str(exc)))
         _keep_fragment(ctx, marker, str(html), said)
         return place(html)
 

@@ -20,7 +20,7 @@ from tipsbench.claims.build import release_key, release_of
 from tipsbench.render.charts import ReleaseSeries, release_chart
 from tipsbench.render.html import Markup, cell, code_spans, join, table, tag
 from tipsbench.render.labels import define
-from tipsbench.render.registry import Arg, PageContext, renderer
+from tipsbench.render.registry import Arg, PageContext, empty_notice, renderer
 from tipsbench.results import Record, Run
 
 
@@ -111,7 +111,7 @@ def release_bench(ctx: PageContext, args: dict[str, str]) -> Markup:
     chosen = _per_release(ctx.release_runs)
     figs = figures(tip)
     if not chosen or not figs:
-        return tag("p", text.text("none", loc), class_="tb-empty")
+        return empty_notice(text.text("none", loc))
     releases = [release for release, _ in chosen]
     series, columns = [], []
     for fig in figs:

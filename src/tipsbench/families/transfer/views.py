@@ -112,15 +112,15 @@ def link_figure(run: Run, device_label: str) -> tuple[str, float] | None:
 
 def notice(ctx: PageContext) -> Markup:
     """The full notice, with the command: shown once, by the gpu-status marker."""
-    return tag("div", tag("p", text.text("no_gpu", ctx.locale)) + tag("pre", tag("code", CONTRIBUTE_COMMAND)),
-               class_="tb-empty tb-gpu-empty")
+    return empty_notice(tag("p", text.text("no_gpu", ctx.locale)) + tag("pre", tag("code", CONTRIBUTE_COMMAND)),
+                        also="tb-gpu-empty", block=True)
 
 
 def short_notice(ctx: PageContext) -> Markup:
     """What each table and chart says instead: one line and a link to the page's how-to."""
-    return tag("p", text.text("no_gpu_short", ctx.locale) + " "
-               + tag("a", text.plain("how_to_contribute", ctx.locale), href=CONTRIBUTE_ANCHOR),
-               class_="tb-empty tb-gpu-empty")
+    return empty_notice(text.text("no_gpu_short", ctx.locale) + " "
+                        + tag("a", text.plain("how_to_contribute", ctx.locale), href=CONTRIBUTE_ANCHOR),
+                        also="tb-gpu-empty")
 
 
 @renderer("gpu-status")
