@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from mkdocs.config import base
@@ -29,7 +30,7 @@ from tipsbench.render.machines import (
     marker_modes,
     write_machine_pages,
 )
-from tipsbench.render.registry import PageContext, markers, render_markers
+from tipsbench.render.registry import ARG, PageContext, markers, render_markers
 from tipsbench.results import Run, load_dir, results_dir
 
 log = get_plugin_logger(__name__)
@@ -43,30 +44,40 @@ FRAGMENT_PLACEHOLDER = re.compile(rf"<!-- {FRAGMENT} (\d+) -->")
 CLAIM_MARKERS = frozenset({"claim", "claim-changes", "verdict", "verdicts", "tips-index"})
 
 
-def page_titles(docs: Path) -> dict[str, dict[str, str]]:
+def read_pages(docs: Path) -> dict[str, str]:
+    """The hand-written pages at the top of docs/ ({file name: text}), read once per build:
+    their titles, their claim boxes and their markers all come from here."""
+    return {path.name: path.read_text(encoding="utf-8") for path in sorted(docs.glob("*.md"))}
+
+
+def page_titles(pages: Mapping[str, str]) -> dict[str, dict[str, str]]:
     """{locale: {page stem: its first heading}}, read from the pages themselves, so links
     between pages carry the title each page gives itself in that language."""
     found: dict[str, dict[str, str]] = {}
-    for path in sorted(docs.glob("*.md")):
-        stem, _, locale = path.stem.partition(".")
-        heading = next((line[2:].strip() for line in path.read_text(encoding="utf-8").splitlines()
-                        if line.startswith("# ")), stem)
+    for name, text in pages.items():
+        stem, _, locale = Path(name).stem.partition(".")
+        heading = next((line[2:].strip() for line in text.splitlines() if line.startswith("# ")), stem)
         found.setdefault(locale or DEFAULT_LOCALE, {})[stem] = heading
     return found
 
 
-CLAIM_MARKER = re.compile(r"<!--\s*tipsbench:claim\s+id=(\S+)\s*-->")
-
-
-def claim_pages(docs: Path) -> dict[str, str]:
+def claim_pages(pages: Mapping[str, str]) -> dict[str, str]:
     """{claim id: the stem of the English page whose claim box shows it}, for links."""
     found: dict[str, str] = {}
-    for path in sorted(docs.glob("*.md")):
-        if "." in path.stem:  # a translation: the English twin has the same markers
+    for name, text in pages.items():
+        stem = Path(name).stem
+        if "." in stem:  # a translation: the English twin has the same markers
             continue
-        for claim_id in CLAIM_MARKER.findall(path.read_text(encoding="utf-8")):
-            found.setdefault(claim_id, path.stem)
+        for kind, raw in markers(text):
+            claim_id = dict(ARG.findall(raw)).get("id")
+            if kind == "claim" and claim_id:
+                found.setdefault(claim_id, stem)
     return found
+
+
+def shows_claims(pages: Mapping[str, str]) -> bool:
+    """Whether any page has a marker that observes claims (a claim box, a verdict)."""
+    return any(kind in CLAIM_MARKERS for text in pages.values() for kind, _ in markers(text))
 
 
 def publishable_json(path: Path) -> str:
@@ -111,6 +122,7 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
         self.downloads: dict[str, str] = {}
         self.inputs: str | None = None
         self.fragments: dict[str, list[str]] = {}  # page -> its markers' HTML, by placeholder
+        self.site_root: Path | None = None  # where the results files are published, once
         # `mkdocs serve`: its first table shows your newest run. Read from the command line
         # rather than on_startup: MkDocs keeps a plugin that has on_startup or on_shutdown
         # alive across builds in one process, and this one must start each build afresh
@@ -119,13 +131,17 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
         self._warned: set[str] = set()
 
     def on_config(self, config):
-        self.titles = page_titles(Path(config.docs_dir))
-        self.claim_pages = claim_pages(Path(config.docs_dir))
+        # The i18n plugin builds the default language first, into the site's root, then
+        # each other one into a folder of it, calling on_config again with that folder.
+        self.site_root = self.site_root or Path(config.site_dir)
+        pages = read_pages(Path(config.docs_dir))
+        self.titles = page_titles(pages)
+        self.claim_pages = claim_pages(pages)
         base_dir = Path(config.config_file_path or ".").resolve().parent
         buildcache.activate(BuildCache.at(base_dir, self.config.cache_dir) if self.config.cache else None)
         # What the cache doesn't hold runs in worker processes while the build goes on.
         ids = buildcache.remembered_json("claim-ids", lambda: sorted(claims.all_claims()))
-        missing = [cid for cid in ids if not claims.kept(cid)] if self._shows_claims(Path(config.docs_dir)) else []
+        missing = [cid for cid in ids if not claims.kept(cid)] if shows_claims(pages) else []
         if missing and self.config.claim_workers:
             prefetch.start(missing, self.config.claim_workers if self.config.claim_workers > 0 else None)
         self.timeline = self._load_timeline(base_dir / self.config.claims_dir)
@@ -143,16 +159,10 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
             for error in errors:
                 self._warn(f"skipped bad results file {error}")
         self.runs = tuple(runs)
-        self._gather_fleet(config, base_dir)
+        self._gather_fleet(config, base_dir, pages)
         return config
 
-    @staticmethod
-    def _shows_claims(docs: Path) -> bool:
-        """Whether any page has a marker that observes claims (a claim box, a verdict)."""
-        return any(kind in CLAIM_MARKERS for path in docs.glob("*.md")
-                   for kind, _ in markers(path.read_text(encoding="utf-8")))
-
-    def _gather_fleet(self, config, base_dir: Path) -> None:
+    def _gather_fleet(self, config, base_dir: Path, pages: Mapping[str, str]) -> None:
         """The machines, their pages (docs/machines/, generated) and their files' URLs."""
         docs = Path(config.docs_dir)
         preferred = self.config.default_machine
@@ -161,7 +171,7 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
         if not preferred and self.serving and self.runs:
             preferred = max(self.runs, key=lambda r: r.utc).key
         modes = buildcache.remembered_json("marker-modes", marker_modes)
-        sections = machine_sections(docs, getattr(config, "nav", None), modes)
+        sections = machine_sections(pages, getattr(config, "nav", None), modes)
         self.fleet = Fleet.gather(self.runs, self.release_runs, preferred, sections)
         self.downloads = {run.path: f"{DOWNLOADS}/{run.file_name}" for run in self.runs}
         self.downloads.update({run.path: f"{DOWNLOADS}/timeline/{run.file_name}" for run in self.release_runs})
@@ -227,11 +237,8 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
         """The results files beside the site, once (at its root), so every table's file
         link downloads the JSON it came from."""
         prefetch.stop()  # every claim is observed by now; `mkdocs serve` keeps no idle workers
-        site = Path(config.site_dir)
-        root = site.parent if site.name != DEFAULT_LOCALE and (site.parent / "index.html").is_file() \
-            and site.name in self._locales(config) else site
         for run in (*self.runs, *self.release_runs):
-            target = root / self.downloads[run.path]
+            target = self.site_root / self.downloads[run.path]
             if not target.is_file():
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(self._published(Path(run.path)), encoding="ascii")

@@ -157,10 +157,10 @@ def test_links_between_pages_use_each_pages_own_title():
     """The tips index names each page by its own first heading, in the page's language."""
     from pathlib import Path
 
-    from tipsbench.mkdocs_plugin import page_titles
+    from tipsbench.mkdocs_plugin import page_titles, read_pages
     from tipsbench.render.registry import PageContext, render_markers
 
-    titles = page_titles(Path(__file__).resolve().parents[2] / "docs")
+    titles = page_titles(read_pages(Path(__file__).resolve().parents[2] / "docs"))
     assert titles["en"]["numpy"] == "Tensor ↔ NumPy" and titles["zh"]["numpy"] == "张量与 NumPy 互转"
     out = render_markers("<!-- tipsbench:tips-index -->",
                          PageContext("zh", "tips.zh.md", (), print, "zh/tips/", titles["zh"]))

@@ -363,22 +363,20 @@ def marker_modes() -> dict[str, str | None]:
     return {kind: spec.machines for kind, spec in renderers().items()}
 
 
-def machine_sections(docs: Path, nav: object, modes: Mapping[str, str | None] | None = None
+def machine_sections(pages: Mapping[str, str], nav: object, modes: Mapping[str, str | None] | None = None
                      ) -> list[tuple[str, list[tuple[str, dict[str, str]]]]]:
-    """Per English page in nav order: its per-machine markers and `machines` tables, the
-    list a machine page follows. `modes`: marker_modes(), when the caller has it already."""
+    """Per English page ({file name: text}) in nav order: its per-machine markers and
+    `machines` tables, the list a machine page follows. `modes`: marker_modes(), when the
+    caller has it already."""
     from tipsbench.render.registry import ARG, markers
 
     modes = marker_modes() if modes is None else modes
     found = []
-    for name in _nav_pages(nav) or sorted(p.name for p in docs.glob("*.md") if "." not in p.stem):
-        path = docs / name
-        if "." in Path(name).stem or not path.is_file():
+    for name in _nav_pages(nav) or sorted(pages):
+        if "." in Path(name).stem or name not in pages:
             continue
-        kept = []
-        for kind, raw in markers(path.read_text(encoding="utf-8")):
-            if modes.get(kind) == "each" or kind == "machines":
-                kept.append((kind, dict(ARG.findall(raw))))
+        kept = [(kind, dict(ARG.findall(raw))) for kind, raw in markers(pages[name])
+                if modes.get(kind) == "each" or kind == "machines"]
         if kept:
             found.append((Path(name).stem, kept))
     return found
