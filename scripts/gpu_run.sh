@@ -33,8 +33,7 @@ data = json.loads(Path(raw).read_text(encoding="utf-8")) if Path(raw).exists() e
 timed = [b for b in data.get("benchmarks", []) if b.get("extra_info", {}).get("tip") == "transfer"]
 if not timed:
     sys.exit("gpu_run: no transfer benchmark was timed (no CUDA/MPS device found, see the skips above); nothing written")
-key = data["machine_info"]["tipsbench"]["key"]
-path = storage.write_new(out_dir, storage.run_file_name(key), storage.compact(data))
+path = storage.save_run(out_dir, data)
 results.load_run(path)  # the file we ship must load
 print(f"wrote {path} ({len(timed)} transfer benchmarks); open a pull request with it")
 PY

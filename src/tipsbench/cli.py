@@ -133,8 +133,7 @@ def run_suite(args: argparse.Namespace) -> int:
     ours = data.setdefault("machine_info", {}).setdefault("tipsbench", {})
     if interrupted and not ours.get("interrupted"):
         ours["interrupted"] = True  # a suite without the progress hooks still gets the mark
-    key = ours.get("key", "unknown")
-    path = storage.write_new(target, storage.run_file_name(key), storage.compact(data))
+    path = storage.save_run(target, data)
     benchmarks = data.get("benchmarks", [])
     if ours.get("interrupted"):
         of = ""

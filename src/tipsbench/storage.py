@@ -51,6 +51,14 @@ def run_file_name(machine_key: str, when: datetime | None = None) -> str:
     return f"{machine_key}_{when.strftime('%Y%m%dT%H%M%SZ')}.json"
 
 
+def save_run(directory: Path, data: dict) -> Path:
+    """A pytest-benchmark run as tipsbench ships it: compact, named for its machine and
+    the time it is saved, never over another file (`tipsbench run`, gpu_run.sh and the
+    all-reduce runner all save this way)."""
+    key = data.get("machine_info", {}).get("tipsbench", {}).get("key", "unknown")
+    return write_new(directory, run_file_name(key), compact(data))
+
+
 def write_new(directory: Path, name: str, data: dict) -> Path:
     """Write `data` as JSON under `name` (or `name-1`, `-2`… if taken), atomically."""
     payload = (json.dumps(data, indent=1) + "\n").encode("utf-8")

@@ -61,9 +61,7 @@ def check(path: Path) -> str:
                            else "is not a file name (it contains a NUL)") from None
     if stat.S_ISLNK(info.st_mode):
         raise ResultsError(path, "is a symbolic link; a results or claims file must be the file itself")
-    if stat.S_ISDIR(info.st_mode):
-        raise ResultsError(path, "is a directory, not a results file")
-    data = results.read_json(path)
+    data = results.read_json(path)  # refuses folders, FIFOs, devices and oversized files itself
     if not isinstance(data, dict):
         raise ResultsError(path, f"the top level should be an object, found {kind(data)}")
     from tipsbench.claims import files as claims_files

@@ -104,7 +104,9 @@ def target_dir(args: argparse.Namespace, on_gpus: bool) -> Path:
     if not on_gpus:
         raise UsageError("no CUDA here: gloo on CPUs tests the logic, it is no GPU result; "
                          "name a folder outside results/ with --results-dir to run it anyway")
-    return Path(os.environ.get("TIPSBENCH_RESULTS") or "results")
+    from tipsbench.results import results_dir
+
+    return results_dir("results")
 
 
 def too_many(world: World, visible: int) -> None:
@@ -250,8 +252,7 @@ def results_data(ranks: Ranks, profile: str, benchmarks: list[dict]) -> dict:
 def save(target: Path, data: dict) -> Path:
     from tipsbench import results, storage
 
-    key = data["machine_info"]["tipsbench"]["key"]
-    path = storage.write_new(target, storage.run_file_name(key), storage.compact(data))
+    path = storage.save_run(target, data)
     results.load_run(path)  # what we save must load
     return path
 
