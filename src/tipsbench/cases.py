@@ -36,6 +36,30 @@ def format_bytes(nbytes: float) -> str:
     return f"{int(nbytes)}B"
 
 
+_UNITS = {"GiB": GiB, "MiB": MiB, "KiB": KiB, "B": 1}
+
+
+def parse_bytes(text: str) -> int:
+    """format_bytes' inverse, for sizes a user types: '4096', '4KiB', '64MiB', '1GiB'."""
+    cleaned = text.strip()
+    for unit, scale in (*_UNITS.items(), ("", 1)):
+        number = cleaned.removesuffix(unit).strip()
+        if cleaned.endswith(unit) and number.isdigit():
+            return int(number) * scale
+    raise ValueError(f"{text!r} is not a size such as 4096, 4KiB, 64MiB or 1GiB")
+
+
+# The bandwidth sweep, as CUDA's bandwidthTest steps it: 4 KiB × 4^k up to 1 GiB (ten
+# sizes); the quick profile keeps three. Transfers and all-reduce share it, so their
+# tables line up size for size.
+SWEEP_FULL = tuple(4 * KiB * 4**k for k in range(10))
+SWEEP_QUICK = (4 * KiB, 1 * MiB, 64 * MiB)
+
+
+def bandwidth_sweep(full: bool) -> tuple[int, ...]:
+    return SWEEP_FULL if full else SWEEP_QUICK
+
+
 def cache_level_of(nbytes: int, caches: dict[str, int]) -> str:
     """The smallest cache level that holds `nbytes`, or 'DRAM'."""
     for level, size in sorted(caches.items(), key=lambda item: item[1]):

@@ -16,17 +16,13 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from tipsbench.cases import Case, GiB, KiB, MiB
+from tipsbench.cases import Case, MiB, bandwidth_sweep
 from tipsbench.families.transfer import TIP
 from tipsbench.families.transfer.records import D2D, D2H, H2D, P2P, PIN
 from tipsbench.machine import Device, find_devices
 
 __all__ = ["D2D", "D2H", "H2D", "P2P", "PIN", "TIP", "Device", "find_devices"]  # re-exported for the suite
 DTYPE = "float32"
-# bandwidthTest-style sweep: 4 KiB × 4^k up to 1 GiB (10 sizes); quick keeps three.
-FULL_SIZES = tuple(4 * KiB * 4**k for k in range(10))
-QUICK_SIZES = (4 * KiB, 1 * MiB, 64 * MiB)
-assert FULL_SIZES[-1] == 1 * GiB
 NO_DEVICE = "none"
 NO_DEVICE_REASON = "no CUDA/MPS device was found (looked for: cuda, mps); transfer benchmarks need one"
 NO_PEER = "none"
@@ -91,8 +87,7 @@ PEER_VARIANTS: tuple[Variant, ...] = (
 PEER_VARIANTS_BY_NAME = {v.name: v for v in PEER_VARIANTS}
 
 
-def sizes(full: bool) -> tuple[int, ...]:
-    return FULL_SIZES if full else QUICK_SIZES
+sizes = bandwidth_sweep  # 4 KiB × 4^k up to 1 GiB; quick keeps three
 
 
 def cases(devices: list[Device], full: bool) -> list[Case]:
