@@ -21,6 +21,15 @@ def memory_label(records: Sequence[Record], locale: str) -> str:
     return common.plain("mixed", locale) if len(flags) > 1 else "?"
 
 
+def stats_tooltip(record: Record, locale: str, more: str = "") -> str:
+    """"median 1.2 µs · IQR 30 ns · 100 rounds × 50 calls": every cell's way back to the run."""
+    return common.plain("list_sep", locale).join((
+        f"{common.plain('median', locale)} {fmt.duration(record.median_s)}",
+        f"{common.plain('iqr', locale)} {fmt.duration(record.iqr_s)}",
+        common.plain("rounds_calls", locale, rounds=record.rounds, calls=record.iterations),
+        *filter(None, [more])))
+
+
 def result_cell(record: Record, ceiling: float | None, locale: str,
                 more: Callable[[Record], str] | None = None) -> Markup:
     """Median time, and for a copy its throughput and % of the ceiling.
@@ -28,11 +37,7 @@ def result_cell(record: Record, ceiling: float | None, locale: str,
     The tooltip carries the rest of the statistics, so every number can be traced
     back to the run (IQR, rounds, calls per round).
     """
-    sep = common.plain("list_sep", locale)
-    tooltip = sep.join((f"{common.plain('median', locale)} {fmt.duration(record.median_s)}",
-                        f"{common.plain('iqr', locale)} {fmt.duration(record.iqr_s)}",
-                        common.plain("rounds_calls", locale, rounds=record.rounds, calls=record.iterations),
-                        *filter(None, [more(record) if more else ""])))
+    tooltip = stats_tooltip(record, locale, more(record) if more else "")
     rate = record.bytes_per_s
     if rate is None:
         throughput = "—"

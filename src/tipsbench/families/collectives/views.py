@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from tipsbench import fmt
 from tipsbench.families.collectives import TIP
-from tipsbench.families.collectives.records import algbw, busbw, fields
+from tipsbench.families.collectives.records import algbw, bus_factor, busbw, fields
 from tipsbench.render.common import empty_notice, machine_line, notes
 from tipsbench.render.html import Markup, cell, join, table, tag
-from tipsbench.render.labels import common, define
+from tipsbench.render.labels import define
 from tipsbench.render.registry import PageContext, renderer
+from tipsbench.render.tables import stats_tooltip
 from tipsbench.results import Record, Run
 
 # The GPU page's section (same id in both languages) with the torchrun command.
@@ -54,13 +55,6 @@ def gpu_groups(runs: tuple[Run, ...]) -> list[tuple[Run, list[Record]]]:
     return [best[key] for key in sorted(best)]
 
 
-def _median_cell(record: Record, locale: str) -> object:
-    sep = common.plain("list_sep", locale)
-    tooltip = sep.join((f"{common.plain('iqr', locale)} {fmt.duration(record.iqr_s)}",
-                        common.plain("rounds_calls", locale, rounds=record.rounds, calls=record.iterations)))
-    return cell(fmt.duration(record.median_s), title=tooltip)
-
-
 def _rate(value: float | None) -> str:
     return fmt.rate(value) if value else "–"
 
@@ -76,11 +70,11 @@ def allreduce_table(ctx: PageContext, args: dict[str, str]) -> Markup:
     blocks = []
     for run, records in groups:
         first = fields(records[0])
-        rows = [[fmt.size(r.nbytes), _median_cell(r, loc), _rate(algbw(r)), _rate(busbw(r))]
+        rows = [[fmt.size(r.nbytes), cell(fmt.duration(r.median_s), title=stats_tooltip(r, loc)), _rate(algbw(r)), _rate(busbw(r))]
                 for r in sorted(records, key=lambda r: r.nbytes)]
         world = text.text("world", loc, ranks=first.world_size, per_node=first.local_world_size, nodes=first.nodes,
                           backend=first.backend, device=first.device)
-        factor = f"{2 * (first.world_size - 1) / first.world_size:.3g}"
+        factor = f"{bus_factor(first.world_size):.3g}"
         methods = ", ".join(sorted({fields(r).timing for r in records}))
         blocks.append(machine_line(ctx, run) + tag("p", tag("strong", world), class_="tb-device") + table(head, rows)
                       + notes(text.text("busbw_note", loc, ranks=first.world_size, factor=factor),
