@@ -71,7 +71,7 @@ NVIDIA_SMI_QUERY = "index,pci.bus_id,name,uuid,pcie.link.gen.current,pcie.link.w
 
 def nvidia_smi_gpus(run: Callable[[list[str]], str | None] | None = None) -> list[dict]:
     """nvidia-smi's GPUs (physical index, bus id, name, uuid, link); [] without nvidia-smi."""
-    run = run or _run_text
+    run = run or run_text
     out = run(["nvidia-smi", f"--query-gpu={NVIDIA_SMI_QUERY}", "--format=csv,noheader,nounits"])
     return parse_nvidia_smi(out or "")
 
@@ -112,7 +112,7 @@ def link_of(device, smi: list[dict] | None = None, root: Path = SYSFS_PCI) -> Li
     return None
 
 
-def _run_text(cmd: list[str]) -> str | None:
+def run_text(cmd: list[str]) -> str | None:
     try:
         out = subprocess.run(cmd, capture_output=True, text=True, timeout=20)
     except (OSError, subprocess.SubprocessError):

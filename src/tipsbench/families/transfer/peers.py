@@ -46,7 +46,7 @@ def parse_topology(text: str) -> dict[tuple[int, int], str]:
 
 def topology(run: Callable[[list[str]], str | None] | None = None) -> dict[tuple[int, int], str]:
     """This machine's matrix; {} without nvidia-smi."""
-    out = (run or pcie._run_text)(["nvidia-smi", "topo", "-m"])
+    out = (run or pcie.run_text)(["nvidia-smi", "topo", "-m"])
     return parse_topology(out or "")
 
 
