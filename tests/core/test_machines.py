@@ -174,3 +174,11 @@ def test_machine_marker_with_a_key_nobody_has():
     html = render_markers("<!-- tipsbench:machine key=../a_8t -->", ctx)
     assert 'class="tb-empty"' in html and "CPU A" not in html
     assert warnings == ["numpy.md: no results file is from machine '../a_8t'"]
+
+
+def test_chinese_tables_have_chinese_tooltips():
+    runs = [numpy_run("a_8t", "CPU A")]
+    html = render_markers("<!-- tipsbench:machines tip=numpy -->", context(runs, fleet_of(runs), url="zh/numpy/",
+                                                                             locale="zh")[0])
+    titles = re.findall(r'title="([^"]*)"', html)
+    assert any("轮" in t for t in titles) and not any("rounds" in t or "`" in t for t in titles), titles

@@ -28,7 +28,7 @@ from mkdocs.utils import get_relative_url
 from tipsbench import fmt
 from tipsbench.render.charts import ReleaseSeries, release_chart
 from tipsbench.render.common import file_link, no_results, profile_name
-from tipsbench.render.html import Markup, cell, code_spans, join, table, tag
+from tipsbench.render.html import Markup, cell, join, table, tag
 from tipsbench.render.labels import define
 from tipsbench.render.registry import Arg, PageContext, Spec, is_empty, renderer, renderers
 from tipsbench.render.releases import Figure, figure_cell, figures, tips_with_figures
@@ -255,24 +255,25 @@ def history(ctx: PageContext, runs: Sequence[Run], tip: str, tip_title: str) -> 
     """The tip's headline figures across one machine's runs, oldest first, with the torch
     version changes marked."""
     loc = ctx.locale
-    figs = [f for f in figures(tip) if f.over is None]
-    chosen = [run for run in runs if any(figure_cell(run, f)[0] is not None for f in figs)]
+    all_figs = figures(tip)
+    cells = [(run, [figure_cell(run, f, loc) for f in all_figs]) for run in runs]
+    # The runs that measured any of the figures a chart can draw (ratios are table-only).
+    chosen = [(run, found) for run, found in cells if any(value is not None for value, _ in found)]
     if len(chosen) < 2:
         return tag("p", text.text("history_one", loc), class_="tb-note")
-    series = []
-    for fig in figs:
-        points = tuple((i, value) for i, run in enumerate(chosen) if (value := figure_cell(run, fig)[0]) is not None)
-        series.append(ReleaseSeries(fig.label[loc].replace("`", ""), points))
-    changes = tuple((i - 0.5, f"torch {run.machine.torch_version.split('+')[0]}")
-                    for i, run in enumerate(chosen) if i and run.machine.torch_version != chosen[i - 1].machine.torch_version)
-    chart = release_chart(series, [_run_label(r) for r in chosen], title=text.plain("history_title", loc),
+    series = [ReleaseSeries(fig.plain(loc),
+                            tuple((i, found[n][0]) for i, (_, found) in enumerate(chosen) if found[n][0] is not None))
+              for n, fig in enumerate(all_figs) if fig.over is None]
+    torch_of = [run.machine.torch_version for run, _ in chosen]
+    changes = tuple((i - 0.5, f"torch {torch_of[i].split('+')[0]}") for i in range(1, len(chosen))
+                    if torch_of[i] != torch_of[i - 1])
+    chart = release_chart(series, [_run_label(run) for run, _ in chosen], title=text.plain("history_title", loc),
                           x_label=text.plain("axis_run", loc), y_label=text.plain("axis_time", loc),
-                          chart_id=f"tb-history-{chosen[0].key}-{tip}-{loc}", changes=changes)
-    all_figs = figures(tip)
+                          chart_id=f"tb-history-{chosen[0][0].key}-{tip}-{loc}", changes=changes)
     head = [text.plain("head_run", loc), text.plain("head_torch", loc),
-            *(cell(code_spans(f.short.get(loc) or f.label[loc]), header=True, title=f.label[loc]) for f in all_figs)]
+            *(f.head(loc) for f in all_figs)]
     rows = [[cell(run.datetime[:16].replace("T", " "), title=run.file_name), run.machine.torch_version,
-             *(figure_cell(run, f)[1] for f in all_figs)] for run in chosen]
+             *(shown for _, shown in found)] for run, found in chosen]
     note = tag("p", text.text("history_note", loc, tip=tip_title), class_="tb-note")
     return join([note, tag("figure", chart, class_="tb-figure"), table(head, rows)])
 
@@ -335,11 +336,11 @@ def machines_table(ctx: PageContext, args: dict[str, str]) -> Markup:
         name = tag("a", label(m, loc), href=_href(ctx, page_url(key, loc))) if ctx.fleet else label(m, loc)
         accel = ", ".join(sorted({a.name for a in m.accelerators})) or text.plain("none", loc)
         rows.append([cell(name, header=True), accel, m.torch_version, cell(run.datetime[:10], title=run.file_name),
-                     profile_name(m.profile, loc), *(figure_cell(run, f)[1] for f in figs)])
+                     profile_name(m.profile, loc), *(figure_cell(run, f, loc)[1] for f in figs)])
     if not rows:
         return no_results(ctx)
     head = [text.plain(f"head_{k}", loc) for k in ("machine", "accelerator", "torch", "date", "profile")]
-    head += [cell(code_spans(f.short.get(loc) or f.label[loc]), header=True, title=f.label[loc]) for f in figs]
+    head += [f.head(loc) for f in figs]
     anchor = anchor_id("machines", args)
     return tag("div", table(head, rows, row_headers=True) + tag("p", text.text("compare_note", loc), class_="tb-note"),
                id=anchor, class_="tb-machines")

@@ -21,6 +21,7 @@ from tipsbench.render.charts import ReleaseSeries, release_chart
 from tipsbench.render.html import Markup, cell, code_spans, join, table, tag
 from tipsbench.render.labels import define
 from tipsbench.render.registry import Arg, PageContext, empty_notice, renderer
+from tipsbench.render.tables import stats_tooltip
 from tipsbench.results import Record, Run
 
 
@@ -34,6 +35,14 @@ class Figure:
     # A ratio figure: the record `where` picks over the one `over` picks, both from the
     # same run (a shared machine's mood cancels out); drawn in the table, not the chart.
     over: Callable[[Record], bool] | None = field(default=None, compare=False)
+
+    def plain(self, locale: str) -> str:
+        """The label as text (a chart legend, a tooltip): no backticks."""
+        return self.label[locale].replace("`", "")
+
+    def head(self, locale: str) -> object:
+        """Its table column's header: the short name, the whole label on hover."""
+        return cell(code_spans(self.short.get(locale) or self.label[locale]), header=True, title=self.plain(locale))
 
 
 _FIGURES: dict[str, list[Figure]] = {}
@@ -90,13 +99,13 @@ def _record(run: Run, fig: Figure, where: Callable[[Record], bool] | None = None
     return next((r for r in run.for_tip(fig.tip) if (where or fig.where)(r)), None)
 
 
-def figure_cell(run: Run, fig: Figure) -> tuple[float | None, object]:
+def figure_cell(run: Run, fig: Figure, locale: str) -> tuple[float | None, object]:
     """(the median time to plot, or None for a ratio; the table cell), "—" when not measured."""
     record = _record(run, fig)
     if record is None:
         return None, "—"
     if fig.over is None:
-        tooltip = f"torch {run.machine.torch_version} · IQR {fmt.duration(record.iqr_s)} · {record.rounds} rounds"
+        tooltip = stats_tooltip(record, locale, f"torch {run.machine.torch_version}")
         return record.median_s, cell(fmt.duration(record.median_s), title=tooltip, class_="tb-num")
     base = _record(run, fig, fig.over)
     if base is None or base.median_s <= 0:
@@ -117,12 +126,12 @@ def release_bench(ctx: PageContext, args: dict[str, str]) -> Markup:
     for fig in figs:
         points, cells = [], []
         for index, (_, run) in enumerate(chosen):
-            value, shown = figure_cell(run, fig)
+            value, shown = figure_cell(run, fig, loc)
             cells.append(shown)
             if value is not None:
                 points.append((index, value))
         if fig.over is None:
-            series.append(ReleaseSeries(fig.label[loc].replace("`", ""), tuple(points)))
+            series.append(ReleaseSeries(fig.plain(loc), tuple(points)))
         columns.append(cells)
     chart = release_chart(series, releases, title=text.plain("title", loc), x_label=text.plain("axis_release", loc),
                           y_label=text.plain("axis_time", loc), chart_id=f"tb-releases-{tip}-{loc}")
@@ -131,7 +140,7 @@ def release_bench(ctx: PageContext, args: dict[str, str]) -> Markup:
     rows = [[cell(f"torch {run.machine.torch_version}", title=run.file_name), *(column[i] for column in columns)]
             for i, (_, run) in enumerate(chosen)]
     head = [text.plain("axis_release", loc),
-            *(cell(code_spans(fig.short.get(loc) or fig.label[loc]), header=True, title=fig.label[loc]) for fig in figs)]
+            *(fig.head(loc) for fig in figs)]
     grid = table(head, rows)
     key = tag("ul", join(tag("li", tag("strong", code_spans(fig.short[loc])) + text.text("means", loc) + code_spans(fig.label[loc]))
                          for fig in figs if fig.short.get(loc)), class_="tb-note")
