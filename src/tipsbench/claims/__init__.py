@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from tipsbench import buildcache
+
 HOLDS, FAILS, NOT_CHECKABLE, UNAVAILABLE, ERROR = "holds", "fails", "not-checkable", "unavailable", "error"
 # What a check can come to (a page's data-status, a claims file's "outcome"):
 #   not-checkable: this build or machine can't make the check fail (REQUIREMENTS);
@@ -199,23 +201,17 @@ def kept(claim_id: str) -> bool:
 
 
 def _cache_key(claim_id: str) -> str:
-    from tipsbench import buildcache
-
     return buildcache.key(claim_id, buildcache.environment_digest())
 
 
 def _cached(claim_id: str) -> Observation | None:
     """The outcome a site build kept (buildcache: keyed on the claim, tipsbench's source
     and the whole environment); tests and `tipsbench check` have no cache active."""
-    from tipsbench import buildcache
-
     store = buildcache.active()
     return Observation.from_json(store.get_json("claims", _cache_key(claim_id))) if store else None
 
 
 def _keep(claim_id: str, observation: Observation) -> None:
-    from tipsbench import buildcache
-
     store = buildcache.active()
     # An error is our bug or a hiccup (a child timed out): run it again next time.
     if store is not None and not observation.error:

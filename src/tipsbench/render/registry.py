@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from tipsbench import buildcache
 from tipsbench.claims.timeline import Timeline
 from tipsbench.render.html import Markup, tag
 from tipsbench.render.labels import common
@@ -150,14 +151,10 @@ def renderers() -> dict[str, Spec]:
 
 
 def _fragment_key(ctx: PageContext, marker: str) -> str:
-    from tipsbench import buildcache
-
     return buildcache.key("fragment", ctx.inputs or "", ctx.page, ctx.url, ctx.locale, marker)
 
 
 def _kept_fragment(ctx: PageContext, marker: str) -> tuple[Markup, list[str]] | None:
-    from tipsbench import buildcache
-
     store = buildcache.active()
     if store is None or not ctx.inputs:
         return None
@@ -169,8 +166,6 @@ def _kept_fragment(ctx: PageContext, marker: str) -> tuple[Markup, list[str]] | 
 
 
 def _keep_fragment(ctx: PageContext, marker: str, html: str, warnings: list[str]) -> None:
-    from tipsbench import buildcache
-
     store = buildcache.active()
     if store is not None and ctx.inputs:
         store.put_json("fragments", _fragment_key(ctx, marker), {"html": html, "warnings": warnings})
