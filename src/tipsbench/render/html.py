@@ -58,7 +58,7 @@ def table(head: Iterable[object], rows: Iterable[Iterable[object]], *, row_heade
     """A Material-styled table: every cell escaped unless it is Markup.
 
     A cell, a header one too, may be a ``Cell`` (from ``cell``) when it needs attributes of its own;
-    ``row_headers`` makes each row's first cell a <th>.
+    ``row_headers`` makes each row's first cell a <th>; an empty ``head`` leaves out the header row.
     """
     head_html = join(h if isinstance(h, Cell) else tag("th", h) for h in head)
     body = []
@@ -70,6 +70,7 @@ def table(head: Iterable[object], rows: Iterable[Iterable[object]], *, row_heade
             else:
                 cells.append(tag("th" if row_headers and index == 0 else "td", value))
         body.append(tag("tr", join(cells)))
-    inner = tag("thead", tag("tr", head_html)) + tag("tbody", join(body))
+    # No header cells (a table of facts, one per row): no header row at all.
+    inner = (tag("thead", tag("tr", head_html)) if head_html else Markup()) + tag("tbody", join(body))
     css = "tb-table tb-wrap" if wrap else "tb-table"  # wrap: prose cells; otherwise numbers stay on one line
     return tag("div", tag("table", inner), class_=css)

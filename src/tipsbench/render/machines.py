@@ -55,8 +55,8 @@ text = define("machines", {
     "fact_key": {"en": "Machine key", "zh": "机器标识"},
     "none": {"en": "none", "zh": "无"},
     "runs": {"en": "Runs", "zh": "历次运行"},
-    "runs_note": {"en": "Each tip page shows the newest run of each machine; every run is listed here, newest first, with its file (click to download) and the command that makes such a run. Runs from `results/timeline/` are quick runs on one torch release each.",
-                  "zh": "技巧页面只显示每台机器最新的一次运行；这里按时间倒序列出它的每一次运行、对应的结果文件（点击即可下载）以及生成这类运行的命令。来自 `results/timeline/` 的运行，是在各个 torch 版本上各做一次的快速档运行。"},
+    "runs_note": {"en": "Each tip page shows the newest run of each machine; every run is listed here, newest first, with its file (click to download). `tipsbench run --profile quick` or `--profile full` makes such a run; the runs from `results/timeline/` are quick runs, one per torch release.",
+                  "zh": "技巧页面只显示每台机器最新的一次运行；这里按时间倒序列出它的每一次运行及对应的结果文件（点击即可下载）。这类运行由 `tipsbench run --profile quick` 或 `--profile full` 生成；来自 `results/timeline/` 的运行是快速档运行，每个 torch 版本一次。"},
     "history": {"en": "History", "zh": "历史变化"},
     "history_note": {"en": "Each headline figure of {tip} across this machine's runs, oldest first; a dotted line marks a change of torch version. Hover over a run's date in the table for its file.",
                      "zh": "{tip}的各项关键数字在这台机器历次运行中的变化（按时间先后）；虚线标出 torch 版本变化的位置。把鼠标移到表中的日期上，可以看到对应的结果文件。"},
@@ -73,7 +73,6 @@ text = define("machines", {
     "head_numpy": {"en": "NumPy", "zh": "NumPy"},
     "head_benchmarks": {"en": "Benchmarks", "zh": "基准测试数"},
     "head_file": {"en": "Results file", "zh": "结果文件"},
-    "head_reproduce": {"en": "Command", "zh": "命令"},
     "head_accelerator": {"en": "Accelerator", "zh": "加速器"},
     "head_torch": {"en": "torch", "zh": "torch"},
     "head_date": {"en": "Date", "zh": "日期"},
@@ -232,18 +231,17 @@ def _facts(m: Machine, loc: str) -> Markup:
         [text.plain("fact_accelerators", loc), ", ".join(f"{a.type}:{a.index} {a.name}" for a in m.accelerators) or none],
         [text.plain("fact_key", loc), tag("code", m.key)],
     ]
-    return table(["", ""], rows, row_headers=True)
+    return table((), rows, row_headers=True)
 
 
 def _runs_table(ctx: PageContext, runs: Sequence[Run]) -> Markup:
-    """Every run of the machine, newest first: when, with what, its file (downloadable)
-    and the command that makes such a run."""
+    """Every run of the machine, newest first: when, with what, its file (downloadable)."""
     loc = ctx.locale
     rows = []
     for run in reversed(runs):
         rows.append([run.datetime[:16].replace("T", " "), run.machine.torch_version, run.machine.numpy_version,
-                     str(len(run.records)), file_link(ctx, run), tag("code", reproduce_command(run, None))])
-    head = [text.plain(f"head_{k}", loc) for k in ("when", "torch", "numpy", "benchmarks", "file", "reproduce")]
+                     profile_name(run.machine.profile, loc), str(len(run.records)), file_link(ctx, run)])
+    head = [text.plain(f"head_{k}", loc) for k in ("when", "torch", "numpy", "profile", "benchmarks", "file")]
     return tag("p", text.text("runs_note", loc), class_="tb-note") + table(head, rows)
 
 
