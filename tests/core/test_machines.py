@@ -120,9 +120,11 @@ def test_hostile_cpu_names_are_escaped_everywhere():
     page = render_markers("<!-- tipsbench:machine key=b_8t -->", context(runs, fleet, url="machines/b_8t/")[0])
     for out in (html, page):
         assert "<script>" not in out and '" onmouseover' not in out
-    assert safe_title(label(runs[1].machine, "en")) == "script alert(1) /script onmouseover x · 8 threads"
+    assert label(runs[1].machine, "en", clean=safe_title) == "script alert(1) /script onmouseover x · 8 threads"
     source = page_source("b_8t", runs[1].machine, "en")
     assert "<" not in source.split("<!--")[0]
+    # Our own words stay whole in Chinese: only the file's names are cleaned.
+    assert '"机器：CPU A · 8 线程"' in page_source("a_8t", runs[0].machine, "zh")
 
 
 def test_machine_page_has_facts_runs_history_and_its_tables():

@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,20 +91,22 @@ def anchor_id(kind: str, args: Mapping[str, str]) -> str:
     return "tb-" + re.sub(r"[^a-z0-9]+", "-", "-".join(parts).lower()).strip("-")
 
 
-def label(machine: Machine, locale: str) -> str:
-    """"AMD EPYC 7B13 · 2 threads · NVIDIA H100": what the machine is, in a few words."""
-    parts = [machine.cpu_model]
+def label(machine: Machine, locale: str, clean: Callable[[str], str] = str) -> str:
+    """"AMD EPYC 7B13 · 2 threads · NVIDIA H100": what the machine is, in a few words.
+    `clean` is applied to what the results file says (the CPU and GPU names), not to our
+    own words."""
+    parts = [clean(machine.cpu_model)]
     if machine.logical_cpus:
         parts.append(text.plain("threads", locale, n=machine.logical_cpus))
-    parts += sorted({a.name for a in machine.accelerators})
+    parts += sorted({clean(a.name) for a in machine.accelerators})
     return " · ".join(parts)
 
 
 def safe_title(text_: str) -> str:
-    """A page title from a results file, for the generated page's front matter: letters,
-    digits and a few marks only (a title reaches templates that don't all escape)."""
-    cleaned = re.sub(r"[^A-Za-z0-9 .,()@+/·_-]+", " ", text_)
-    return re.sub(r"\s+", " ", cleaned).strip()[:120] or "machine"
+    """A name from a results file, for the generated page's title: letters, digits and a
+    few marks only (a title reaches templates that don't all escape)."""
+    cleaned = re.sub(r"[^A-Za-z0-9 .,()@+/_-]+", " ", text_)
+    return re.sub(r"\s+", " ", cleaned).strip()[:80] or "?"
 
 
 def page_url(key: str, locale: str) -> str:
@@ -216,9 +218,9 @@ class Fleet:
 
 def page_source(key: str, machine: Machine, locale: str) -> str:
     """The Markdown of a generated machine page: a safe title and one marker."""
-    title = text.plain("title", locale, label=safe_title(label(machine, locale)))
+    title = text.plain("title", locale, label=label(machine, locale, clean=safe_title))
     # JSON is YAML: the title is quoted and escaped for the front matter.
-    return f"---\ntitle: {json.dumps(title)}\nsearch:\n  exclude: true\n---\n\n# {title}\n\n<!-- tipsbench:machine key={key} -->\n"
+    return f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\nsearch:\n  exclude: true\n---\n\n# {title}\n\n<!-- tipsbench:machine key={key} -->\n"
 
 
 def _facts(m: Machine, loc: str) -> Markup:
