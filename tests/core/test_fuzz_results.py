@@ -883,7 +883,8 @@ def test_plugin_warns_once_per_bad_file_and_renders_the_good_ones(tmp_path, monk
     plugin = mkdocs_plugin.TipsbenchPlugin()
     plugin.load_config({"results_dir": str(tmp_path), "claims_dir": str(tmp_path)})
     for _ in range(2):
-        plugin.on_config(SimpleNamespace(config_file_path=str(tmp_path / "mkdocs.yml"), docs_dir=str(tmp_path)))
+        plugin.on_config(SimpleNamespace(config_file_path=str(tmp_path / "mkdocs.yml"), docs_dir=str(tmp_path),
+                                         site_dir=str(tmp_path / "site")))
     assert [Path(r.path).name for r in plugin.runs] == ["good.json"]
     assert len(warnings) == 4, warnings
     assert all(w.startswith("skipped bad results file ") and not FORBIDDEN.search(w) for w in warnings), warnings
