@@ -133,7 +133,19 @@ class Reader:
     def _wrong(self, key: str, expected: str, value: object) -> None:
         self.fail(f"{self.path(key)} should be {expected}, found {kind(value)}")
 
+    # text, real and whole: the common case (a value of the right type and range) is
+    # checked first, in one expression; anything else takes the full path, which says what
+    # is wrong. A run holds ~20,000 such fields, and building each message's words up front
+    # cost a third of the time it takes to read one.
+
     def text(self, key: str, default: Any = _MISSING, *, choices: tuple[str, ...] | None = None) -> str:
+        value = self.obj.get(key)
+        if type(value) is str and value and len(value) <= MAX_TEXT and (choices is None or value in choices) \
+                and FORBIDDEN.search(value) is None:
+            return value
+        return self._text(key, default, choices)
+
+    def _text(self, key: str, default: Any, choices: tuple[str, ...] | None) -> str:
         expected = "a string" if choices is None else f"one of {', '.join(choices)}"
         value = self._get(key, default, expected)
         if value is default:
@@ -160,6 +172,14 @@ class Reader:
     def real(self, key: str, default: Any = _MISSING, *, minimum: float = 0.0,
              maximum: float = MAX_RATE, positive: bool = False) -> float:
         """A finite number in [minimum, maximum] (> 0 when ``positive``), 0 or at least TINY."""
+        value = self.obj.get(key)
+        # (NaN and the infinities fail the range test and take the full path.)
+        if (type(value) is float or type(value) is int) and minimum <= value <= maximum \
+                and (value > 0 or (not positive and value == 0)) and (value == 0 or abs(value) >= TINY):
+            return float(value)
+        return self._real(key, default, minimum, maximum, positive)
+
+    def _real(self, key: str, default: Any, minimum: float, maximum: float, positive: bool) -> float:
         expected = f"a number {'> 0' if positive else f'≥ {minimum:g}'}"
         value = self._get(key, default, expected)
         if value is default:
@@ -177,6 +197,12 @@ class Reader:
 
     def whole(self, key: str, default: Any = _MISSING, *, minimum: int = 0, maximum: int = MAX_COUNT) -> int:
         """A whole number in [minimum, maximum] (JSON 3.0 counts as 3)."""
+        value = self.obj.get(key)
+        if type(value) is int and minimum <= value <= maximum:
+            return value
+        return self._whole(key, default, minimum, maximum)
+
+    def _whole(self, key: str, default: Any, minimum: int, maximum: int) -> int:
         expected = f"a whole number ≥ {minimum}"
         value = self._get(key, default, expected)
         if value is default:
