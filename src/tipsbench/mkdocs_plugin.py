@@ -31,7 +31,7 @@ from tipsbench.render.machines import (
     write_machine_pages,
 )
 from tipsbench.render.registry import ARG, PageContext, markers, render_markers
-from tipsbench.results import Run, load_dir, results_dir
+from tipsbench.results import Run, load_dir, read_bounded, results_dir
 
 log = get_plugin_logger(__name__)
 DEFAULT_LOCALE = "en"
@@ -80,13 +80,18 @@ def shows_claims(pages: Mapping[str, str]) -> bool:
     return any(kind in CLAIM_MARKERS for text in pages.values() for kind, _ in markers(text))
 
 
-def publishable_json(path: Path) -> str:
-    """A results file as the site serves it: the same JSON value (json.loads of both is
-    equal), re-serialized so no character of a stranger's strings is HTML-active: every
-    '<', '>' and '&' is written as a \\u escape and everything else as ASCII. A results
-    file is data; served from our origin it must not be markup in any reading of it."""
-    text = json.dumps(json.loads(path.read_bytes()), ensure_ascii=True, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+def publishable_json(path: Path) -> bytes:
+    """A results file as the site serves it: the same JSON value, with no character of a
+    stranger's strings HTML-active. A file of ASCII without '<', '>' or '&' (every file a
+    run writes) is served as it is: the build has just read it as a run. Any other is
+    re-serialized (json.loads of both is equal) with every '<', '>' and '&' written as a
+    \\u escape and everything else as ASCII. A results file is data; served from our
+    origin it must not be markup in any reading of it."""
+    raw = read_bounded(path)
+    if raw.isascii() and b"<" not in raw and b">" not in raw and b"&" not in raw:
+        return raw
+    text = json.dumps(json.loads(raw), ensure_ascii=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").encode("ascii")
 
 
 class TipsbenchConfig(base.Config):
@@ -131,14 +136,18 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
         self._warned: set[str] = set()
 
     def on_config(self, config):
+        base_dir = Path(config.config_file_path or ".").resolve().parent
+        buildcache.activate(BuildCache.at(base_dir, self.config.cache_dir) if self.config.cache else None)
         # The i18n plugin builds the default language first, into the site's root, then
         # each other one into a folder of it, calling on_config again with that folder.
-        self.site_root = self.site_root or Path(config.site_dir)
+        # The pages, results and machines are this build's, read once: the next language
+        # renders the very inputs the first one did.
+        if self.site_root is not None:
+            return config
+        self.site_root = Path(config.site_dir)
         pages = read_pages(Path(config.docs_dir))
         self.titles = page_titles(pages)
         self.claim_pages = claim_pages(pages)
-        base_dir = Path(config.config_file_path or ".").resolve().parent
-        buildcache.activate(BuildCache.at(base_dir, self.config.cache_dir) if self.config.cache else None)
         # What the cache doesn't hold runs in worker processes while the build goes on.
         ids = buildcache.remembered_json("claim-ids", lambda: sorted(claims.all_claims()))
         missing = [cid for cid in ids if not claims.kept(cid)] if shows_claims(pages) else []
@@ -241,24 +250,11 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
             target = self.site_root / self.downloads[run.path]
             if not target.is_file():
                 target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(self._published(Path(run.path)), encoding="ascii")
+                target.write_bytes(publishable_json(Path(run.path)))
         # The cache serves this build only: code that runs after it in the same process
         # (a test, a script) observes claims afresh. The i18n plugin's next language
         # build activates it again in on_config.
         buildcache.activate(None)
-
-    @staticmethod
-    def _published(path: Path) -> str:
-        """publishable_json, kept in the build cache by the file's bytes."""
-        store = buildcache.active()
-        if store is None:
-            return publishable_json(path)
-        key = buildcache.key("published", buildcache.file_digest(path))
-        found = store.get_text("published", key, ".json")
-        if found is None:
-            found = publishable_json(path)
-            store.put_text("published", key, found, ".json")
-        return found
 
     def on_page_content(self, html, page, config, files):
         # The markers' HTML, put back where Markdown left their placeholders untouched.
