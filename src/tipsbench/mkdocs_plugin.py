@@ -111,7 +111,7 @@ class TipsbenchConfig(base.Config):
     # otherwise the machine whose newest run measured the most.
     default_machine = c.Optional(c.Type(str))
     # Worker processes that run the claims of a cold build (claims/prefetch.py): -1 one
-    # per CPU (at most 4), 0 none (every check in the build's own process).
+    # per CPU but one (at least 1, at most 4), 0 none (every check in the build's own process).
     claim_workers = c.Type(int, default=-1)
 
 

@@ -1,11 +1,12 @@
 """Cold site builds: run the claims in worker processes while the build goes on.
 
 A site build needs every claim's outcome on the installed torch; run one after another
-in the build's own process they took ~16 s of a ~38 s cold build here, most of it in a
-handful of checks that start child processes. With an empty build cache, the plugin
-hands the claims it doesn't have to worker processes (one per CPU, at most four) as soon
-as the build starts; `claims.observe` then waits for a claim's worker instead of running
-the check itself.
+in the build's own process they took ~14 s here, most of it in a handful of checks that
+start child processes (each child forks from the worker's zygote: claims/checks.py). With
+an empty build cache, the plugin hands the claims it doesn't have to worker processes
+(one per CPU but one, at most four: the build keeps a CPU for itself) as soon as the build
+starts; `claims.observe` then waits for a claim's worker instead of running the check
+itself.
 
 A worker is `python -m tipsbench.claims.prefetch ID...`: a plain process of its own that
 runs each check exactly as `tipsbench claims` does and writes one JSON line per claim.
@@ -65,7 +66,9 @@ def start(claim_ids: Iterable[str], workers: int | None = None) -> int:
     wanted = [cid for cid in claim_ids if cid not in pending]
     if not wanted:
         return 0
-    count = min(len(wanted), workers or max(1, min(MAX_WORKERS, os.cpu_count() or 1)))
+    # One CPU stays the build's own: on two, one worker runs every claim while the build
+    # renders the pages.
+    count = min(len(wanted), workers or max(1, min(MAX_WORKERS, (os.cpu_count() or 1) - 1)))
     started = 0
     for index in range(count):
         try:
@@ -103,6 +106,9 @@ def main(claim_ids: list[str]) -> int:
     out = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
     sys.stdout.flush()
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    from tipsbench.claims import checks
+
+    checks.start_zygote()  # its `import torch` overlaps ours
     from tipsbench import claims
 
     for claim_id in claim_ids:

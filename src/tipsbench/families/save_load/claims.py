@@ -127,9 +127,10 @@ def full_model_needs_class() -> Observation:
             torch.save(net.state_dict(), tmp_path / "net_params.pkl")
         finally:
             sys.modules.pop(module.__name__, None)
-        # -I: isolated mode, so neither PYTHONPATH nor the current directory adds the module.
+        # The module's file is only in tmp_path, on no path of the child's: it starts in the
+        # temporary root (its '' entry of sys.path), which holds tmp_path, not the file.
         done = run_child(_LOADER, str(tmp_path / "net.pkl"), str(tmp_path / "net_params.pkl"),
-                         isolated=True, cwd=tempfile.gettempdir())
+                         cwd=tempfile.gettempdir())
     if done.returncode != 0:
         return Observation(False, f"child process failed ({done.returncode}): {done.stderr.strip()[-500:]}")
     out = json.loads(done.stdout.strip().splitlines()[-1])
@@ -275,9 +276,10 @@ def export_roundtrip() -> Observation:
         finally:
             sys.modules.pop(module.__name__, None)
         size = (tmp_path / "net.pt2").stat().st_size
-        # Isolated, in another directory: the class's module can't be imported there.
+        # In the temporary root, where the class's module can't be imported (the child
+        # tries, and says so).
         done = run_child(_EXPORT_LOADER, str(tmp_path / "net.pt2"), str(tmp_path / "io.pt"),
-                         isolated=True, cwd=tempfile.gettempdir())
+                         cwd=tempfile.gettempdir())
     if done.returncode != 0:
         return Observation(False, f"child process failed ({done.returncode}): {done.stderr.strip()[-500:]}")
     out = json.loads(done.stdout.strip().splitlines()[-1])
