@@ -7,6 +7,7 @@ isn't ``Markup`` already, so a value from a results file can only ever be text.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -34,15 +35,27 @@ def join(parts: Iterable[object], sep: str | Markup = "") -> Markup:
 
 
 def tag(name: str, content: object = "", **attrs: object) -> Markup:
-    """``<name attr="…">content</name>``; ``class_`` becomes ``class``; None drops an attribute."""
-    rendered = []
+    """``<name attr="…">content</name>``; ``class_`` becomes ``class``; None drops an attribute.
+
+    Every value and the content go through ``escape`` (Markup passes as it is). Built with
+    plain string joins rather than ``Markup.format``: a page of tables makes tens of
+    thousands of tags, and the formatter took ~25 µs of each one's ~30."""
+    parts = ["<", name]
     for key, value in attrs.items():
-        attr = key.rstrip("_").replace("_", "-")
-        if not _ATTR_NAME.fullmatch(attr):
-            raise ValueError(f"bad attribute name {attr!r}")
+        attr = _attribute(key)
         if value is not None:
-            rendered.append(Markup(' {}="{}"').format(Markup(attr), value))
-    return Markup("<{0}{1}>{2}</{0}>").format(Markup(name), join(rendered), content)
+            parts += (" ", attr, '="', escape(value), '"')
+    parts += (">", escape(content), "</", name, ">")
+    return Markup("".join(parts))
+
+
+@functools.cache
+def _attribute(key: str) -> str:
+    """A keyword argument's attribute name: class_ -> class, aria_label -> aria-label."""
+    attr = key.rstrip("_").replace("_", "-")
+    if not _ATTR_NAME.fullmatch(attr):
+        raise ValueError(f"bad attribute name {attr!r}")
+    return attr
 
 
 class Cell(Markup):
