@@ -1,4 +1,4 @@
-"""The build cache: claim outcomes and charts kept between builds, never stale."""
+"""The build cache: claim outcomes kept between builds, never stale; files digested as the loaders read them."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import pytest
 
 from tipsbench import buildcache, claims
 from tipsbench.buildcache import BuildCache
-from tipsbench.render import charts
 
 CLAIM = "memory.element_sizes"  # in-process, quick, holds on every build
 
@@ -101,16 +100,6 @@ def test_without_a_cache_checks_always_run(tmp_path):
     claims._OBSERVED.clear()
     assert claims.observe(CLAIM).status == claims.HOLDS
     assert not list(tmp_path.iterdir())
-
-
-def test_a_chart_is_drawn_once_per_input(store, monkeypatch):
-    series = [charts.Series("a", ((1024.0, 1e9), (2048.0, 2e9)))]
-    args = dict(title="t", x_label="x", y_label="y", chart_id="c")
-    first = charts.throughput_chart(series, **args)
-    monkeypatch.setattr(charts, "_figure", None)  # drawing again would fail
-    assert charts.throughput_chart(series, **args) == first
-    with pytest.raises(TypeError):
-        charts.throughput_chart(series, **{**args, "title": "another"})
 
 
 def test_file_digests_read_as_the_loaders_do(tmp_path, monkeypatch):

@@ -146,20 +146,6 @@ class TestChart:
         assert "currentColor" in svg
         assert "复制吞吐量" in svg and "数据大小" in svg
 
-    def test_two_charts_share_no_ids(self):
-        """Several charts on one page keep unique element ids, and references stay inside each chart."""
-        import re
-
-        ids = []
-        for chart_id in ("a", "b"):
-            svg = throughput_chart([Series("x", ((1024, 1e9), (2048, 2e9)))], title="t", x_label="x",
-                                   y_label="y", chart_id=chart_id)
-            own = re.findall(r'\bid="([^"]+)"', svg)
-            refs = re.findall(r'href="#([^"]+)"', svg) + re.findall(r"url\(#([^)]+)\)", svg)
-            assert refs and set(refs) <= set(own)
-            ids += own
-        assert len(ids) == len(set(ids))
-
 
 class TestCacheLevels:
     def test_a_copy_counts_source_and_destination(self):
