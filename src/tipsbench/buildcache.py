@@ -1,16 +1,14 @@
-"""What a site build may keep between builds: claim outcomes and drawn charts.
+"""What a site build may keep between builds: claim outcomes, parsed runs, rendered markers.
 
 ``mkdocs serve`` rebuilds the whole site on every edit. Running every claim (several in
-child processes that import torch) and drawing every chart again made an author wait
-~20 s per edit for results that had not changed. This cache keeps them, keyed on
-everything they depend on, so a stale entry is never served:
+child processes that import torch) again made an author wait ~20 s per edit for results
+that had not changed. This cache keeps them, keyed on everything they depend on, so a
+stale entry is never served (charts aren't kept on their own: one takes ~2 ms to draw):
 
 - a claim's outcome: the claim, the source of all of tipsbench (the check and every helper
   it calls), the Python, the platform, every installed distribution and its version (torch,
   numpy, safetensors…), the environment variables torch and CUDA read, and for a CUDA or
   ROCm build which GPUs are visible;
-- a chart: its kind, its complete input (series, labels, ids), tipsbench's source and the
-  installed distributions (matplotlib's version among them);
 - a parsed results file: its path and exact bytes (SHA-256) and tipsbench's source. The
   entry is a pickle of the typed records that tipsbench itself wrote after validating the
   file; a results file is never unpickled, only parsed (results.py);
@@ -20,8 +18,9 @@ everything they depend on, so a stale entry is never served:
   page's prose keeps every fragment; touching any input renders every marker again.
 
 The cache lives outside ``docs/`` and ``results/`` (``.cache/tipsbench`` beside
-mkdocs.yml, or ``$TIPSBENCH_CACHE``), holds one small JSON or SVG file per entry, and is
-safe to delete at any time. A damaged or unreadable entry is a miss, never an error.
+mkdocs.yml, or ``$TIPSBENCH_CACHE``), holds one small file per entry (JSON, or a pickle
+for a run), and is safe to delete at any time. A damaged or unreadable entry is a miss,
+never an error.
 """
 
 from __future__ import annotations

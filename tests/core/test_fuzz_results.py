@@ -48,7 +48,7 @@ DELETE = object()  # a mutation that removes the field
 # What must never reach a page unescaped.
 PAYLOADS = ("<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "<svg onload=alert(1)>")
 RAW = ("<script>alert(1)", "<img src=x", "<svg onload")
-# Strings that are valid text but trip other machinery: matplotlib math, str.format,
+# Strings that are valid text but trip other machinery: TeX-style math, str.format,
 # Markdown (a link, emphasis, a marker), HTML comments and entities.
 TRICKY = ("$\\x$", "$", "{0}", "{name}", "{", "}", "%s", "_hidden", "[a](javascript:alert(1))", "*x*",
           "<!-- tipsbench:runs -->", "-->", "&amp;", "&#60;", "\\", "'", '"', "`", "中文", "😀", "\u200b",
