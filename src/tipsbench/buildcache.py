@@ -206,13 +206,13 @@ def file_digest(path: Path) -> str:
 def remembered_json(name: str, compute):
     """A JSON value that depends on tipsbench's source only (the claim ids, the marker
     kinds), kept in the active cache: read back instead of importing every family (and
-    torch) to list them."""
+    torch) to list them. `compute` None: only read back (None when the cache lacks it)."""
     store = active()
     if store is None:
-        return compute()
+        return None if compute is None else compute()
     entry = key(name, source_digest())
     found = store.get_json("meta", entry)
-    if found is None:
+    if found is None and compute is not None:
         found = compute()
         store.put_json("meta", entry, found)
     return found

@@ -149,10 +149,16 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
         self.titles = page_titles(pages)
         self.claim_pages = claim_pages(pages)
         # What the cache doesn't hold runs in worker processes while the build goes on.
-        ids = buildcache.remembered_json("claim-ids", lambda: sorted(claims.all_claims()))
-        missing = [cid for cid in ids if not claims.kept(cid)] if shows_claims(pages) else []
-        if missing and self.config.claim_workers:
-            prefetch.start(missing, self.config.claim_workers if self.config.claim_workers > 0 else None)
+        # A cold build doesn't know the claims yet (listing them imports torch): its
+        # workers list them themselves, and start at once.
+        if shows_claims(pages) and self.config.claim_workers:
+            workers = self.config.claim_workers if self.config.claim_workers > 0 else None
+            ids = buildcache.remembered_json("claim-ids", None)
+            if ids is None:
+                prefetch.start_all(workers)
+                buildcache.remembered_json("claim-ids", lambda: sorted(claims.all_claims()))
+            else:
+                prefetch.start([cid for cid in ids if not claims.kept(cid)], workers)
         self.timeline = self._load_timeline(base_dir / self.config.claims_dir)
         release_runs, errors = load_dir(base_dir / self.config.release_runs_dir)
         for error in errors:

@@ -36,9 +36,25 @@ def test_a_failed_worker_means_the_check_runs_here(monkeypatch):
 def test_a_worker_dying_midway_is_a_fallback(monkeypatch):
     claims._OBSERVED.pop(CLAIMS[0], None)
     worker = prefetch._Worker.__new__(prefetch._Worker)
-    worker.ids, worker.done = {CLAIMS[0]}, {}
+    worker._ids, worker.done = {CLAIMS[0]}, {}
     worker.result = lambda claim_id: None  # its output ended before this claim
     worker.stop = lambda: None
     monkeypatch.setattr(prefetch, "_WORKERS", [worker])
     assert prefetch.take(CLAIMS[0]) is None
     assert claims.observe(CLAIMS[0]).status == claims.HOLDS
+
+
+def test_workers_that_list_the_claims_themselves_share_them_all():
+    """A cold build's workers (start_all) split every claim between them, each once, and
+    answer for the ones they were dealt."""
+    wanted = sorted(claims.all_claims())
+    try:
+        prefetch.start_all(workers=2)
+        assert len(prefetch._WORKERS) == 2
+        shares = [worker.ids for worker in prefetch._WORKERS]
+        assert shares[0] | shares[1] == set(wanted) and not shares[0] & shares[1]
+        for cid in CLAIMS:
+            claims._OBSERVED.pop(cid, None)
+            assert prefetch.take(cid) == claims._check(cid)
+    finally:
+        prefetch.stop()

@@ -25,16 +25,30 @@ import sys
 from collections.abc import Iterable
 
 MAX_WORKERS = 4
+# A worker's first argument when it lists the claims itself: `--all INDEX COUNT`.
+ALL = "--all"
 
 
 class _Worker:
-    def __init__(self, claim_ids: list[str]):
-        self.ids = set(claim_ids)
+    """One worker process: the claims it was given, or its share of every claim (`shard`:
+    (index, count), the ids sorted and dealt out in turn), which it lists itself."""
+
+    def __init__(self, claim_ids: list[str] | None, shard: tuple[int, int] = (0, 1)):
+        self._ids = None if claim_ids is None else set(claim_ids)
+        self.shard = shard
         self.done: dict[str, dict] = {}
+        args = claim_ids if claim_ids is not None else [ALL, *map(str, shard)]
         # Its stderr goes nowhere: a check's warnings aren't the build's; a worker that
         # fails only means the build runs those checks itself.
-        self.process = subprocess.Popen([sys.executable, "-m", __name__, *claim_ids], stdout=subprocess.PIPE,
+        self.process = subprocess.Popen([sys.executable, "-m", __name__, *args], stdout=subprocess.PIPE,
                                         stderr=subprocess.DEVNULL, text=True, encoding="utf-8")
+
+    @property
+    def ids(self) -> set[str]:
+        """The claims handed to it and not yet taken."""
+        if self._ids is None:
+            self._ids = set(share(self.shard))
+        return self._ids
 
     def result(self, claim_id: str) -> object:
         """Read the worker's lines until this claim's (or the end)."""
@@ -60,15 +74,28 @@ class _Worker:
 _WORKERS: list[_Worker] = []
 
 
+def share(shard: tuple[int, int]) -> list[str]:
+    """A worker's share of every claim: the ids sorted (the order the pages, named like
+    the families, ask for them), every count-th from index."""
+    from tipsbench import claims
+
+    index, count = shard
+    return sorted(claims.all_claims())[index::count]
+
+
+def _count(wanted: int, workers: int | None) -> int:
+    # One CPU stays the build's own: on two, one worker runs every claim while the build
+    # renders the pages.
+    return min(wanted, workers or max(1, min(MAX_WORKERS, (os.cpu_count() or 1) - 1)))
+
+
 def start(claim_ids: Iterable[str], workers: int | None = None) -> int:
     """Share the claims out among new workers; returns how many were handed out."""
     pending = {cid for worker in _WORKERS for cid in worker.ids}
     wanted = [cid for cid in claim_ids if cid not in pending]
     if not wanted:
         return 0
-    # One CPU stays the build's own: on two, one worker runs every claim while the build
-    # renders the pages.
-    count = min(len(wanted), workers or max(1, min(MAX_WORKERS, (os.cpu_count() or 1) - 1)))
+    count = _count(len(wanted), workers)
     started = 0
     for index in range(count):
         try:
@@ -77,6 +104,19 @@ def start(claim_ids: Iterable[str], workers: int | None = None) -> int:
             continue
         started += len(wanted[index::count])
     return started
+
+
+def start_all(workers: int | None = None) -> None:
+    """Hand every claim out, before this process has listed them: a cold build starts its
+    workers at once, and imports the claims (and torch) for its own pages meanwhile."""
+    if _WORKERS:
+        return
+    count = _count(MAX_WORKERS, workers)
+    for index in range(count):
+        try:
+            _WORKERS.append(_Worker(None, (index, count)))
+        except OSError:
+            continue
 
 
 def take(claim_id: str):
@@ -111,6 +151,8 @@ def main(claim_ids: list[str]) -> int:
     checks.start_zygote()  # its `import torch` overlaps ours
     from tipsbench import claims
 
+    if claim_ids[:1] == [ALL]:
+        claim_ids = share((int(claim_ids[1]), int(claim_ids[2])))
     for claim_id in claim_ids:
         out.write(json.dumps({"id": claim_id, "observation": claims.observe(claim_id).to_json()}) + "\n")
         out.flush()
