@@ -38,7 +38,7 @@ PLOT_HEIGHT = 300
 PAD = 10                # around the whole chart
 RIGHT = 24              # right of the plot
 TICK = 5                # tick length
-TITLE_SIZE, LABEL_SIZE, TICK_SIZE, LEGEND_SIZE, NOTE_SIZE = 15, 13, 12, 12, 11
+TITLE_SIZE, LABEL_SIZE, TICK_SIZE, LEGEND_SIZE, NOTE_SIZE = 16, 14, 13, 12, 11
 LINE = 1.3              # line height, in ems
 SAMPLE = 26             # a legend entry's line sample
 TURN = math.radians(55)  # crowded release labels are turned this much
@@ -215,7 +215,7 @@ def _size_axis(lo: float, hi: float, plot_width: float) -> _XAxis:
     for step in (1, 2, 4, 5, 10, 20, 30, 40, 50, 100, 200, 500, 1000):
         chosen = [e for e in range(first, last + 1) if e % step == 0]
         widest = max((_width(size_label(e), TICK_SIZE) for e in chosen), default=0.0)
-        if step * per_octave >= widest + 12:
+        if step * per_octave >= widest + 8:
             break
     return _XAxis(lo, hi, [(float(e), size_label(e)) for e in chosen])
 
