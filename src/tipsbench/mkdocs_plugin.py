@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 
 from tipsbench import buildcache, claims, translations
 from tipsbench.buildcache import BuildCache
@@ -30,6 +30,7 @@ from tipsbench.render.machines import (
     marker_modes,
     write_machine_pages,
 )
+from tipsbench.render.html import Markup
 from tipsbench.render.registry import ARG, PageContext, markers, render_markers
 from tipsbench.results import Run, load_dir, read_bounded, results_dir
 
@@ -40,6 +41,10 @@ DOWNLOADS = "results"
 # What a marker's HTML is replaced by until Markdown has converted the page.
 FRAGMENT = "tipsbench-fragment"
 FRAGMENT_PLACEHOLDER = re.compile(rf"<!-- {FRAGMENT} (\d+) -->")
+# A marker rendered at the end of the build (PageContext.later) and what stands for it
+# until then, in the page as written; on_post_build puts the marker's HTML in its place.
+LATER = "tipsbench-later"
+LATER_PLACEHOLDER = re.compile(rf"<!-- {LATER} (\d+) -->.*?<!-- /{LATER} \1 -->", re.S)
 # Markers whose renderers observe claims on the installed torch (render/claims.py, verdicts.py).
 CLAIM_MARKERS = frozenset({"claim", "claim-changes", "verdict", "verdicts", "tips-index"})
 
@@ -127,6 +132,8 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
         self.downloads: dict[str, str] = {}
         self.inputs: str | None = None
         self.fragments: dict[str, list[str]] = {}  # page -> its markers' HTML, by placeholder
+        self.later: list[Callable[[], Markup]] = []  # markers rendered last, by LATER number
+        self.written_later: list[Path] = []  # pages written with LATER placeholders, to finish
         self.site_root: Path | None = None  # where the results files are published, once
         # `mkdocs serve`: its first table shows your newest run. Read from the command line
         # rather than on_startup: MkDocs keeps a plugin that has on_startup or on_shutdown
@@ -239,7 +246,7 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
         ctx = PageContext(locale=locale, page=page.file.src_uri, runs=self.runs, warn=self._warn, url=page.url,
                           titles=self.titles.get(locale, {}), timeline=self.timeline, claim_pages=self.claim_pages,
                           release_runs=self.release_runs, fleet=self.fleet, downloads=self.downloads,
-                          inputs=self.inputs)
+                          inputs=self.inputs, later=self._later)
         stashed = self.fragments[page.file.src_uri] = []
 
         def stash(html: str) -> str:
@@ -248,9 +255,33 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
 
         return render_markers(markdown, ctx, stash)
 
+    def _later(self, render: Callable[[], Markup], standing: Markup) -> Markup:
+        """A marker that observes claims goes in the page as a placeholder around what
+        stands for it, and is rendered when the build has written every page: a cold build
+        renders everything else meanwhile, while its workers check the claims."""
+        number = len(self.later)
+        self.later.append(render)
+        return Markup(f"<!-- {LATER} {number} -->") + standing + Markup(f"<!-- /{LATER} {number} -->")
+
+    def on_post_page(self, output, page, config):
+        if f"<!-- {LATER} " in output and page.file.abs_dest_path:
+            self.written_later.append(Path(page.file.abs_dest_path))
+        return output
+
+    # After the i18n plugin's on_post_build (priority -100), which builds the other
+    # languages: the default language's pages are finished last, after all the rest.
+    @event_priority(-110)
     def on_post_build(self, config):
-        """The results files beside the site, once (at its root), so every table's file
-        link downloads the JSON it came from."""
+        """The pages' claim markers put in place (the last thing a build does), then the
+        results files beside the site, once (at its root), so every table's file link
+        downloads the JSON it came from."""
+        written, self.written_later = self.written_later, []
+        for path in written:
+            page = path.read_text(encoding="utf-8")
+            path.write_text(LATER_PLACEHOLDER.sub(lambda m: str(self.later[int(m.group(1))]()), page),
+                            encoding="utf-8")
+        if Path(config.site_dir) != self.site_root:
+            return  # another language's build, inside the default one's on_post_build
         prefetch.stop()  # every claim is observed by now; `mkdocs serve` keeps no idle workers
         for run in (*self.runs, *self.release_runs):
             target = self.site_root / self.downloads[run.path]
@@ -258,8 +289,7 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(publishable_json(Path(run.path)))
         # The cache serves this build only: code that runs after it in the same process
-        # (a test, a script) observes claims afresh. The i18n plugin's next language
-        # build activates it again in on_config.
+        # (a test, a script) observes claims afresh.
         buildcache.activate(None)
 
     def on_page_content(self, html, page, config, files):

@@ -72,6 +72,11 @@ class PageContext:
     # The digest of everything the build read (mkdocs_plugin): set, a marker's HTML is kept
     # in the build cache under it, with the page, URL and language, and read back next time.
     inputs: str | None = None
+    # Set by the plugin: takes a marker's rendering (a function) and what to show until
+    # it runs (Markup), returns what goes in the page now. Markers that observe claims are
+    # rendered last this way, so a cold build renders every other page while its workers
+    # check the claims (mkdocs_plugin.py). None: everything is rendered in place.
+    later: Callable[[Callable[[], Markup], Markup], Markup] | None = None
 
 
 Renderer = Callable[[PageContext, dict[str, str]], Markup]
@@ -103,6 +108,10 @@ class Spec:
     #   "chart:<kind>": drawn for the default machine only; the selector links to the
     #            other machines' <kind> block (its table twin, same arguments).
     machines: str | None = None
+    # Observes claims (claims.observe): rendered at the end of a site build (PageContext.later).
+    # A function: what stands in until then, the marker's words that need no check (they
+    # are what the search index gets); True: nothing stands in.
+    later: bool | Callable[[PageContext, dict[str, str]], Markup] = False
 
     def validate(self, raw: list[tuple[str, str]]) -> dict[str, str]:
         args: dict[str, str] = {}
@@ -125,13 +134,15 @@ class Spec:
 _RENDERERS: dict[str, Spec] = {}
 
 
-def renderer(kind: str, *, machines: str | None = None, **args: Arg) -> Callable[[Renderer], Renderer]:
+def renderer(kind: str, *, machines: str | None = None,
+             later: bool | Callable[[PageContext, dict[str, str]], Markup] = False,
+             **args: Arg) -> Callable[[Renderer], Renderer]:
     def register(fn: Renderer) -> Renderer:
         if kind in _RENDERERS:
             raise ValueError(f"marker kind {kind!r} is registered twice")
         if machines is not None and machines != "each" and not machines.startswith("chart:"):
             raise ValueError(f"marker kind {kind!r}: machines={machines!r} is neither 'each' nor 'chart:<kind>'")
-        _RENDERERS[kind] = Spec(kind, fn, dict(args), machines)
+        _RENDERERS[kind] = Spec(kind, fn, dict(args), machines, later)
         return fn
 
     return register
@@ -191,12 +202,24 @@ def render_markers(markdown: str, ctx: PageContext, stash: Callable[[str], str] 
     def replace(match: re.Match) -> str:
         kind, raw_args = match.group(1), match.group(2)
         marker = " ".join(match.group(0).split())
+        spec = renderers().get(kind)
+        if spec is not None and spec.later and ctx.later is not None:
+            try:
+                args = spec.validate(ARG.findall(raw_args))
+            except MarkerError:
+                pass  # said now, by render() below
+            else:
+                standing = spec.later(ctx, args) if callable(spec.later) else Markup()
+                return place(ctx.later(lambda: render(kind, raw_args, marker), standing))
+        return place(render(kind, raw_args, marker))
+
+    def render(kind: str, raw_args: str, marker: str) -> Markup:
         kept = _kept_fragment(ctx, marker)
         if kept is not None:
             html, warnings = kept
             for message in warnings:  # a cached build fails --strict exactly where a cold one does
                 ctx.warn(message)
-            return place(html)
+            return html
         said: list[str] = []
 
         def warn(message: str) -> None:
@@ -215,7 +238,7 @@ def render_markers(markdown: str, ctx: PageContext, stash: Callable[[str], str] 
             warn(f"{ctx.page}: {marker}: {exc}")
             html = empty_notice(common.text("marker_problem", ctx.locale, problem=str(exc)))
         _keep_fragment(ctx, marker, str(html), said)
-        return place(html)
+        return html
 
     out = MARKER.sub(replace, markdown)
     for stray in LOOKS_LIKE_MARKER.findall(out):

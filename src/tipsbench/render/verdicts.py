@@ -106,13 +106,23 @@ def _evidence_lines(ctx: PageContext, evidence: verdicts.Evidence) -> list[Marku
     return lines
 
 
-@renderer("verdict", tip=Arg(required=True, choices=lambda: verdicts.all_tips()))
+def _verdict_head(tip: verdicts.Tip, locale: str, contradicted: bool) -> Markup:
+    return tag("p", tag("span", text.plain("head_verdict", locale) + ("：" if locale == "zh" else ": "),
+                        class_="tb-verdict-label") + _verdict_span(tip, locale, contradicted))
+
+
+def _verdict_words(ctx: PageContext, args: dict[str, str]) -> Markup:
+    """What stands for a verdict until the end of the build (and what the search index
+    gets): the verdict as the tip states it, before its evidence is checked."""
+    return _verdict_head(verdicts.get(args["tip"]), ctx.locale, False)
+
+
+@renderer("verdict", later=_verdict_words, tip=Arg(required=True, choices=lambda: verdicts.all_tips()))
 def verdict(ctx: PageContext, args: dict[str, str]) -> Markup:
     tip = verdicts.get(args["tip"])
     evidence = _check(ctx, tip)
     problems = evidence.contradictions
-    head = tag("p", tag("span", text.plain("head_verdict", ctx.locale) + ("：" if ctx.locale == "zh" else ": "),
-                        class_="tb-verdict-label") + _verdict_span(tip, ctx.locale, bool(problems)))
+    head = _verdict_head(tip, ctx.locale, bool(problems))
     parts = [head]
     if problems:
         parts.append(tag("div", tag("p", text.text("contradicted", ctx.locale))
@@ -136,25 +146,41 @@ def _row_cells(ctx: PageContext, tip: verdicts.Tip) -> Markup:
     return cell(body, class_="tb-verdict-cell")
 
 
-@renderer("verdicts", page=Arg(required=True, choices=lambda: {t.page.split("#")[0] for t in verdicts.all_tips().values()}))
-def page_verdicts(ctx: PageContext, args: dict[str, str]) -> Markup:
-    """The page's tips, each linked to the section with its evidence, and its verdict."""
+def _verdict_only(ctx: PageContext, tip: verdicts.Tip) -> Markup:
+    """A verdict cell as the tip states it, before its evidence is checked."""
+    return cell(_verdict_span(tip, ctx.locale, False), class_="tb-verdict-cell")
+
+
+def _page_verdicts(ctx: PageContext, args: dict[str, str], verdict_cell=_row_cells) -> Markup:
     rows = []
     for tip in verdicts.tips_for_page(args["page"]):
         link = tag("a", code_spans(tip.name(ctx.locale)), href=_href(ctx, tip.page))
-        rows.append([link, _row_cells(ctx, tip)])
+        rows.append([link, verdict_cell(ctx, tip)])
     head = [text.plain(k, ctx.locale) for k in ("head_tip", "head_verdict")]
     return table(head, rows, wrap=True)
 
 
-@renderer("tips-index")
-def tips_index(ctx: PageContext, args: dict[str, str]) -> Markup:
-    """The seed's tips in its order: its words, the verdict, and the page with the evidence."""
+@renderer("verdicts", later=lambda ctx, args: _page_verdicts(ctx, args, _verdict_only),
+          page=Arg(required=True, choices=lambda: {t.page.split("#")[0] for t in verdicts.all_tips().values()}))
+def page_verdicts(ctx: PageContext, args: dict[str, str]) -> Markup:
+    """The page's tips, each linked to the section with its evidence, and its verdict."""
+    return _page_verdicts(ctx, args)
+
+
+def _tips_index(ctx: PageContext, args: dict[str, str], verdict_cell=_row_cells) -> Markup:
     rows = []
     for tip in verdicts.indexed():
         seed = code_spans(tip.seed["en"]) if ctx.locale == "en" else tag("span", tip.seed["zh"], lang="zh")
         stem = tip.page.split("#")[0]
         page = tag("a", ctx.titles.get(stem, stem), href=_href(ctx, tip.page))
-        rows.append([str(tip.index), seed, _row_cells(ctx, tip), page])
+        rows.append([str(tip.index), seed, verdict_cell(ctx, tip), page])
     head = [text.plain(k, ctx.locale) for k in ("head_seed", "head_verdict", "head_page")]
     return table(["#", *head], rows, wrap=True)
+
+
+# Until the end of the build (and in the search index): the tables with each verdict as
+# its tip states it, before the evidence is checked.
+@renderer("tips-index", later=lambda ctx, args: _tips_index(ctx, args, _verdict_only))
+def tips_index(ctx: PageContext, args: dict[str, str]) -> Markup:
+    """The seed's tips in its order: its words, the verdict, and the page with the evidence."""
+    return _tips_index(ctx, args)
