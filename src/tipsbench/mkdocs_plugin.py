@@ -106,9 +106,9 @@ class TipsbenchConfig(base.Config):
     # Quick runs on each torch release (`tipsbench timeline --bench`), kept apart from
     # results/ so they never stand in for a machine's newest run on the tip pages.
     release_runs_dir = c.Type(str, default="results/timeline")
-    # Claim outcomes and charts kept between builds (buildcache.py): outside docs/ and
-    # results/, safe to delete; $TIPSBENCH_CACHE overrides the folder. `cache: false`
-    # runs every claim and draws every chart on every build.
+    # Claim outcomes, parsed runs and rendered markers kept between builds (buildcache.py):
+    # outside docs/ and results/, safe to delete; $TIPSBENCH_CACHE overrides the folder.
+    # `cache: false` runs every claim and renders every marker on every build.
     cache = c.Type(bool, default=True)
     cache_dir = c.Type(str, default=".cache/tipsbench")
     # The machine each per-machine table shows first (a machine key). Unset: under
