@@ -148,6 +148,13 @@ def renderer(kind: str, *, machines: str | None = None,
     return register
 
 
+def later_kinds() -> frozenset[str]:
+    """The marker kinds rendered later (Spec.later), from the build cache when it has them:
+    listing them imports every family's views (and torch), which a cached build needn't."""
+    return frozenset(buildcache.remembered_json("later-kinds",
+                                                lambda: sorted(k for k, spec in renderers().items() if spec.later)))
+
+
 def renderers() -> dict[str, Spec]:
     """Every marker kind: the shared ones and each family's (its ``views`` module)."""
     from tipsbench import families
@@ -202,16 +209,28 @@ def render_markers(markdown: str, ctx: PageContext, stash: Callable[[str], str] 
     def replace(match: re.Match) -> str:
         kind, raw_args = match.group(1), match.group(2)
         marker = " ".join(match.group(0).split())
-        spec = renderers().get(kind)
-        if spec is not None and spec.later and ctx.later is not None:
-            try:
-                args = spec.validate(ARG.findall(raw_args))
-            except MarkerError:
-                pass  # said now, by render() below
-            else:
-                standing = spec.later(ctx, args) if callable(spec.later) else Markup()
+        if kind in later:
+            standing = stand_in(kind, raw_args, marker)
+            if standing is not None:
                 return place(ctx.later(lambda: render(kind, raw_args, marker), standing))
         return place(render(kind, raw_args, marker))
+
+    def stand_in(kind: str, raw_args: str, marker: str) -> Markup | None:
+        """What stands for a marker rendered later, kept in the cache as its HTML is (the
+        claim's words come from the claims' modules, which import torch); None when the
+        marker is wrong, which render() then says."""
+        key = "stand-in " + marker
+        kept = _kept_fragment(ctx, key)
+        if kept is not None:
+            return kept[0]
+        spec = renderers()[kind]
+        try:
+            args = spec.validate(ARG.findall(raw_args))
+        except MarkerError:
+            return None
+        html = spec.later(ctx, args) if callable(spec.later) else Markup()
+        _keep_fragment(ctx, key, str(html), [])
+        return html
 
     def render(kind: str, raw_args: str, marker: str) -> Markup:
         kept = _kept_fragment(ctx, marker)
@@ -240,6 +259,7 @@ def render_markers(markdown: str, ctx: PageContext, stash: Callable[[str], str] 
         _keep_fragment(ctx, marker, str(html), said)
         return html
 
+    later = later_kinds() if ctx.later is not None else frozenset()
     out = MARKER.sub(replace, markdown)
     for stray in LOOKS_LIKE_MARKER.findall(out):
         ctx.warn(f"{ctx.page}: {' '.join(stray.split())}: not a well-formed marker "
