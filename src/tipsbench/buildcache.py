@@ -79,16 +79,29 @@ def distributions_digest() -> str:
 _ACCELERATOR_LINE = re.compile(r"^(cuda|hip|rocm|xpu)\b[^=]*=\s*(.+)$", re.M)
 
 
-def _torch_build_facts() -> list[str]:
-    """What the installed torch is (its version.py: version, git commit, CUDA/ROCm) and,
-    where it could use a device, which ones it sees: the outcome of the device claims
-    depends on whether a GPU is usable. A CPU build on Linux or Windows has no device to
-    ask about, and isn't imported at all."""
+def torch_version_file() -> str | None:
+    """The installed torch's version.py (version, git commit, CUDA/ROCm), read without
+    importing torch; None where there is none to read."""
     try:
-        text = Path(metadata.distribution("torch").locate_file("torch/version.py")).read_text("utf-8")
+        return Path(metadata.distribution("torch").locate_file("torch/version.py")).read_text("utf-8")
     except (metadata.PackageNotFoundError, OSError):
+        return None
+
+
+def built_without_accelerators(version_file: str) -> bool:
+    """Whether a torch/version.py names no CUDA, ROCm or XPU version: a CPU build."""
+    return all(value.strip() == "None" for _, value in _ACCELERATOR_LINE.findall(version_file))
+
+
+def _torch_build_facts() -> list[str]:
+    """What the installed torch is (its version.py) and, where it could use a device,
+    which ones it sees: the outcome of the device claims depends on whether a GPU is
+    usable. A CPU build on Linux or Windows has no device to ask about, and isn't imported
+    at all."""
+    text = torch_version_file()
+    if text is None:
         return ["no torch"]
-    cpu_only = all(value.strip() == "None" for _, value in _ACCELERATOR_LINE.findall(text))
+    cpu_only = built_without_accelerators(text)
     if cpu_only and sys.platform != "darwin":  # macOS CPU wheels carry MPS
         return [text]
     import torch

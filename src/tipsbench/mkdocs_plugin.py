@@ -23,6 +23,7 @@ from tipsbench.buildcache import BuildCache
 from tipsbench.claims import files as claims_files
 from tipsbench.claims import prefetch
 from tipsbench.claims.timeline import Timeline
+from tipsbench.render.html import Markup
 from tipsbench.render.machines import (
     MACHINES_DIR,
     Fleet,
@@ -30,7 +31,6 @@ from tipsbench.render.machines import (
     marker_modes,
     write_machine_pages,
 )
-from tipsbench.render.html import Markup
 from tipsbench.render.registry import ARG, PageContext, markers, render_markers
 from tipsbench.results import Run, load_dir, read_bounded, results_dir
 
@@ -162,7 +162,7 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
             workers = self.config.claim_workers if self.config.claim_workers > 0 else None
             ids = buildcache.remembered_json("claim-ids", None)
             if ids is None:
-                prefetch.start_all(workers)
+                prefetch.start_all(workers)  # they list the claims for this process too
                 buildcache.remembered_json("claim-ids", lambda: sorted(claims.all_claims()))
             else:
                 prefetch.start([cid for cid in ids if not claims.kept(cid)], workers)

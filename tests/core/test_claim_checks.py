@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-
 import signal
 import subprocess
 import sys
+
+import pytest
 
 from tipsbench.claims import checks
 from tipsbench.claims.checks import child_json, raised, run_child

@@ -3,6 +3,8 @@ means the check runs in the build's process instead."""
 
 from __future__ import annotations
 
+import pytest
+
 from tipsbench import claims
 from tipsbench.claims import prefetch
 
@@ -58,3 +60,20 @@ def test_workers_that_list_the_claims_themselves_share_them_all():
             assert prefetch.take(cid) == claims._check(cid)
     finally:
         prefetch.stop()
+
+
+def test_the_workers_list_what_the_claims_say():
+    """A cold build's process shows the claims as the workers listed them: the same
+    words, needs and scope as the registry's, with checks that only run in a worker."""
+    try:
+        prefetch.start_all(workers=1)
+        listed = prefetch.listed()
+        assert listed is not None
+        real = claims._imported()
+        assert listed == real  # Claim equality leaves the check out
+        with pytest.raises(RuntimeError, match="checks? runs there"):
+            listed[CLAIMS[0]].check()
+        assert claims.all_claims() == real
+    finally:
+        prefetch.stop()
+    assert prefetch.listed() is None  # the list served that build only

@@ -147,8 +147,22 @@ class Claim:
     needs: tuple[str, ...] = ()  # REQUIREMENTS keys without which the check can't fail
     scope: Scope = Scope()
 
+    def to_json(self) -> dict:
+        """What the claim says and describes, without its check: what a cold build's claim
+        worker tells the build (claims/prefetch.py)."""
+        return {"text": dict(self.text), "needs": list(self.needs),
+                "scope": {"since": self.scope.since, "until": self.scope.until, "builds": list(self.scope.builds)}}
 
-_REGISTRY: dict[str, Claim] = {}
+    @classmethod
+    def listed(cls, claim_id: str, data: dict) -> Claim:
+        """to_json's claim read back, its check left where it ran: calling it is a bug."""
+        def elsewhere() -> Observation:
+            raise RuntimeError(f"claim {claim_id!r} was listed by a worker; its check runs there")
+
+        scope = data["scope"]
+        return cls(claim_id, {str(k): str(v) for k, v in data["text"].items()}, elsewhere,
+                   tuple(map(str, data["needs"])), Scope(str(scope["since"]), str(scope["until"]),
+                                                         tuple(map(str, scope["builds"]))))
 
 
 def claim(claim_id: str, *, en: str, zh: str, needs: tuple[str, ...] = (),
@@ -178,11 +192,30 @@ def claim(claim_id: str, *, en: str, zh: str, needs: tuple[str, ...] = (),
     return register
 
 
+_REGISTRY: dict[str, Claim] = {}
+_FAMILIES: list[bool] = []  # [True] once every family's claims module is imported
+
+
 def all_claims() -> dict[str, Claim]:
-    """Every claim: each family's ``claims`` module registers its own on import."""
+    """Every claim: each family's ``claims`` module registers its own on import. While a
+    cold site build's workers check the claims, the ones they listed: the build's own
+    process then needn't import the families (and torch) to show what the claims say."""
+    if not _FAMILIES:
+        from tipsbench.claims import prefetch
+
+        listed = prefetch.listed()
+        if listed is not None:
+            return listed
+    return _imported()
+
+
+def _imported() -> dict[str, Claim]:
+    """Every claim as its family's module registers it, with its check."""
     from tipsbench import families
 
-    families.discover("claims")
+    if not _FAMILIES:
+        families.discover("claims")
+        _FAMILIES.append(True)
     return dict(_REGISTRY)
 
 
@@ -220,7 +253,10 @@ def _keep(claim_id: str, observation: Observation) -> None:
 
 def _check(claim_id: str) -> Observation:
     """Run the claim's check here and now."""
-    claim_ = get(claim_id)
+    found = _imported()
+    if claim_id not in found:
+        raise KeyError(f"no claim {claim_id!r}; known: {', '.join(sorted(found))}")
+    claim_ = found[claim_id]
     missing = next((need for need in claim_.needs if not REQUIREMENTS[need].present()), "")
     if missing:
         return Observation(False, "", not_checkable=missing)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from importlib import metadata
 
 BUILDS = ("cpu", "cuda-no-gpu", "cuda-gpu", "rocm-no-gpu", "rocm-gpu")
 BUILD_NAMES = {
@@ -38,17 +39,28 @@ def release_of(version: str) -> str:
 
 
 def installed_release() -> str:
-    import torch
+    """The installed torch's minor release, from its package metadata (the same string as
+    torch.__version__, as render.common.versions shows it), without importing torch."""
+    try:
+        return release_of(metadata.version("torch"))
+    except metadata.PackageNotFoundError:  # torch from a path, not installed: ask it
+        import torch
 
-    return release_of(torch.__version__)
+        return release_of(torch.__version__)
 
 
 @functools.cache
 def installed_build() -> str:
     """The installed torch's build and whether it sees a GPU, asked once per process (a
-    site build judges every claim box against it). Asking CUDA whether a device is
-    available starts its driver in this process, which the claims never rely on: the
-    checks that care run in child processes."""
+    site build judges every claim box against it). A CPU build says so in its version.py,
+    read without importing torch. Asking CUDA whether a device is available starts its
+    driver in this process, which the claims never rely on: the checks that care run in
+    child processes."""
+    from tipsbench.buildcache import built_without_accelerators, torch_version_file
+
+    version_file = torch_version_file()
+    if version_file is not None and built_without_accelerators(version_file):
+        return "cpu"
     import torch
 
     if torch.version.cuda:

@@ -37,6 +37,8 @@ class _Worker:
         self._ids = None if claim_ids is None else set(claim_ids)
         self.shard = shard
         self.done: dict[str, dict] = {}
+        self.listed: dict | None = None
+        self.everything = claim_ids is None  # it lists every claim first
         args = claim_ids if claim_ids is not None else [ALL, *map(str, shard)]
         # Its stderr goes nowhere: a check's warnings aren't the build's; a worker that
         # fails only means the build runs those checks itself.
@@ -53,15 +55,29 @@ class _Worker:
     def result(self, claim_id: str) -> object:
         """Read the worker's lines until this claim's (or the end)."""
         while claim_id not in self.done:
-            line = self.process.stdout.readline() if self.process.stdout else ""
-            if not line:
-                return None
-            try:
-                found = json.loads(line)
-                self.done[str(found["id"])] = found["observation"]
-            except (ValueError, KeyError, TypeError):
+            if not self._read():
                 return None
         return self.done.pop(claim_id)
+
+    def listing(self) -> dict | None:
+        """The claims it listed (a worker of every claim says so first), or None."""
+        while self.listed is None and self._read():
+            pass
+        return self.listed
+
+    def _read(self) -> bool:
+        """One line of the worker's: a claim's outcome, or its list of every claim. False at
+        the end of its output or on a line it can't have written."""
+        line = self.process.stdout.readline() if self.process.stdout else ""
+        try:
+            found = json.loads(line)
+            if "listed" in found:
+                self.listed = dict(found["listed"])
+            else:
+                self.done[str(found["id"])] = found["observation"]
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return False
+        return True
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -87,6 +103,26 @@ def _count(wanted: int, workers: int | None) -> int:
     # One CPU stays the build's own: on two, one worker runs every claim while the build
     # renders the pages.
     return min(wanted, workers or max(1, min(MAX_WORKERS, (os.cpu_count() or 1) - 1)))
+
+
+_LISTED: list[dict] = []  # the claims as the first worker of every claim listed them, once read
+
+
+def listed() -> dict | None:
+    """{claim id: Claim} as a worker of every claim (start_all) listed them, without their
+    checks (those run in the workers), or None when no such worker runs or it failed."""
+    from tipsbench.claims import Claim
+
+    if not _LISTED:
+        worker = next((w for w in _WORKERS if w.everything), None)
+        found = worker.listing() if worker is not None else None
+        if found is None:
+            return None
+        try:
+            _LISTED.append({cid: Claim.listed(cid, data) for cid, data in found.items()})
+        except (KeyError, TypeError, AttributeError):
+            return None
+    return dict(_LISTED[0])
 
 
 def start(claim_ids: Iterable[str], workers: int | None = None) -> int:
@@ -132,9 +168,11 @@ def take(claim_id: str):
 
 
 def stop() -> None:
-    """Stop every worker (what they hadn't done, nobody needed)."""
+    """Stop every worker (what they hadn't done, nobody needed); their list of the claims
+    served this build only."""
     while _WORKERS:
         _WORKERS.pop().stop()
+    _LISTED.clear()
 
 
 atexit.register(stop)  # a build that stops early leaves no worker running
@@ -152,6 +190,9 @@ def main(claim_ids: list[str]) -> int:
     from tipsbench import claims
 
     if claim_ids[:1] == [ALL]:
+        # The build's own process reads what the claims say from here, not from an import.
+        out.write(json.dumps({"listed": {cid: c.to_json() for cid, c in sorted(claims.all_claims().items())}}) + "\n")
+        out.flush()
         claim_ids = share((int(claim_ids[1]), int(claim_ids[2])))
     for claim_id in claim_ids:
         out.write(json.dumps({"id": claim_id, "observation": claims.observe(claim_id).to_json()}) + "\n")

@@ -145,3 +145,11 @@ def test_views_name_only_catalogued_methods():
             assert METHODS_BY_NAME[name].op == op and target in METHODS_BY_NAME[name].targets
     for fmt_name, method in views.SIZE_METHODS.items():
         assert METHODS_BY_NAME[method].fmt == fmt_name and "file" in METHODS_BY_NAME[method].targets
+
+
+def test_the_views_name_the_models_the_suite_builds():
+    """The views' model names (torch-free, for the site) are the catalog's models."""
+    from tipsbench.families.save_load import models
+    from tipsbench.families.save_load.records import MODEL_KINDS
+
+    assert tuple(models.KINDS) == MODEL_KINDS

@@ -16,11 +16,9 @@ import numpy as np
 import torch
 
 from tipsbench.cases import Case, KiB, MiB, size_grid
-from tipsbench.families.numpy_tensor import TIP
+from tipsbench.families.numpy_tensor import DTYPES_FULL, DTYPES_QUICK, TIP
 from tipsbench.families.numpy_tensor.records import NUMPY_TO_TORCH, TORCH_TO_NUMPY
 
-DTYPES_FULL = ("float32", "float64", "int64")
-DTYPES_QUICK = ("float32",)
 SMALLEST = 1 * KiB
 LARGEST = 256 * MiB
 # as_tensor with another dtype must convert, so it must copy: the pairs we measure.

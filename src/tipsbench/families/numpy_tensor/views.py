@@ -14,8 +14,7 @@ from __future__ import annotations
 from tipsbench import fmt
 from tipsbench.cases import KiB, MiB
 from tipsbench.ceilings import MEMCPY
-from tipsbench.families.numpy_tensor import TIP
-from tipsbench.families.numpy_tensor.catalog import DTYPES_FULL
+from tipsbench.families.numpy_tensor import DTYPES_FULL, TIP
 from tipsbench.families.numpy_tensor.records import NumpyFields
 from tipsbench.render.charts import Series, throughput_chart
 from tipsbench.render.common import cache_notes, machine_line, no_results, notes, record_level

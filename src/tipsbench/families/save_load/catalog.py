@@ -21,14 +21,10 @@ from tipsbench.families.save_load.records import (
     SAVE,
     TARGETS,
 )
-from tipsbench.filecache import EVICTED_CEILING, FSYNC_CEILING, PAGE_CACHE_CEILING
 
 __all__ = ["BYTESIO", "CACHED", "EVICTED", "FILE", "FSYNC", "LOAD", "SAVE", "TARGETS", "TIP"]
 # map_location sends a load where the model will run: the accelerator when there is one.
 DEVICE = "cuda" if torch.cuda.is_available() else "cpu"
-# The ceiling each target's throughput is compared with (none for memory and plain writes:
-# a write into the page cache has no measured bound of its own).
-CEILING_OF_TARGET = {FSYNC: FSYNC_CEILING, CACHED: PAGE_CACHE_CEILING, EVICTED: EVICTED_CEILING}
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tipsbench.families.save_load import TIP
+from tipsbench.filecache import EVICTED_CEILING, FSYNC_CEILING, PAGE_CACHE_CEILING
 from tipsbench.results import family_fields
 from tipsbench.schema import MAX_BYTES, Reader
 
@@ -13,6 +14,11 @@ OPS = (SAVE, LOAD)
 BYTESIO, FILE, FSYNC = "bytesio", "file", "fsync"
 CACHED, EVICTED = "cached", "evicted"
 TARGETS = (BYTESIO, FILE, FSYNC, CACHED, EVICTED)
+# The ceiling each target's throughput is compared with (none for memory and plain writes:
+# a write into the page cache has no measured bound of its own).
+CEILING_OF_TARGET = {FSYNC: FSYNC_CEILING, CACHED: PAGE_CACHE_CEILING, EVICTED: EVICTED_CEILING}
+# The models the suite saves and loads (models.KINDS builds them; a test checks they agree).
+MODEL_KINDS = ("mlp", "cnn", "transformer")
 FORMATS = ("state_dict", "full", "safetensors")
 STAGES = ("written", "open", "ready")
 

@@ -7,7 +7,7 @@ Everything comes from typed records (tipsbench.families.save_load.records). Mark
     <!-- tipsbench:saveload-chart model=mlp op=load target=cached -->
     <!-- tipsbench:saveload-sizes -->
     <!-- tipsbench:saveload-ratios -->
-The ceiling a table or chart compares with follows from its target (catalog.CEILING_OF_TARGET).
+The ceiling a table or chart compares with follows from its target (records.CEILING_OF_TARGET).
 """
 
 from __future__ import annotations
@@ -15,9 +15,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from tipsbench import fmt
-from tipsbench.families.save_load import TIP, models
-from tipsbench.families.save_load.catalog import CEILING_OF_TARGET
-from tipsbench.families.save_load.records import FILE, FORMATS, OPS, TARGETS, SaveLoadFields
+from tipsbench.cases import MiB
+from tipsbench.families.save_load import TIP
+from tipsbench.families.save_load.records import (
+    CEILING_OF_TARGET,
+    FILE,
+    FORMATS,
+    MODEL_KINDS,
+    OPS,
+    TARGETS,
+    SaveLoadFields,
+)
 from tipsbench.render.charts import Series, throughput_chart
 from tipsbench.render.common import ceiling_name, empty_notice, machine_line, notes
 from tipsbench.render.html import Markup, join, table, tag
@@ -42,7 +50,7 @@ RATIO_PAIRS = (
     ("load_unsafe", "load", "cached", "load_full", "load_state_dict_into"),
     ("load_evicted_unsafe", "load", "evicted", "load_full", "load_state_dict_into"),
 )
-WHERE = {"model": Arg(required=True, choices=tuple(models.KINDS)), "op": Arg(required=True, choices=OPS),
+WHERE = {"model": Arg(required=True, choices=MODEL_KINDS), "op": Arg(required=True, choices=OPS),
          "target": Arg(required=True, choices=TARGETS)}
 
 text = define("saveload", {
@@ -292,7 +300,7 @@ def chart(ctx: PageContext, args: dict[str, str]) -> Markup:
 # --- across torch releases (render/releases.py) -------------------------------------------
 
 def _mlp_1mib(variant: str, target: str):
-    return lambda r: (r.variant == variant and r.fields.model == "mlp" and r.fields.model_size == models.MiB
+    return lambda r: (r.variant == variant and r.fields.model == "mlp" and r.fields.model_size == MiB
                       and r.fields.target == target)
 
 
