@@ -134,6 +134,7 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
         self.fragments: dict[str, list[str]] = {}  # page -> its markers' HTML, by placeholder
         self.later: list[Callable[[], Markup]] = []  # markers rendered last, by LATER number
         self.written_later: list[Path] = []  # pages written with LATER placeholders, to finish
+        self.shows_claims = False  # whether any page has a marker that observes claims
         self.site_root: Path | None = None  # where the results files are published, once
         # `mkdocs serve`: its first table shows your newest run. Read from the command line
         # rather than on_startup: MkDocs keeps a plugin that has on_startup or on_shutdown
@@ -158,12 +159,14 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
         # What the cache doesn't hold runs in worker processes while the build goes on.
         # A cold build doesn't know the claims yet (listing them imports torch): its
         # workers list them themselves, and start at once.
-        if shows_claims(pages) and self.config.claim_workers:
+        self.shows_claims = shows_claims(pages)
+        if self.shows_claims and self.config.claim_workers:
             workers = self.config.claim_workers if self.config.claim_workers > 0 else None
             ids = buildcache.remembered_json("claim-ids", None)
             if ids is None:
-                prefetch.start_all(workers)  # they list the claims for this process too
-                buildcache.remembered_json("claim-ids", lambda: sorted(claims.all_claims()))
+                # They list the claims for this process too (kept as "claim-ids" when the
+                # build ends: waiting for the list here would hold the build up).
+                prefetch.start_all(workers)
             else:
                 prefetch.start([cid for cid in ids if not claims.kept(cid)], workers)
         self.timeline = self._load_timeline(base_dir / self.config.claims_dir)
@@ -282,6 +285,8 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
                             encoding="utf-8")
         if Path(config.site_dir) != self.site_root:
             return  # another language's build, inside the default one's on_post_build
+        if self.shows_claims:  # the next build hands out only the claims its cache lacks
+            buildcache.remembered_json("claim-ids", lambda: sorted(claims.all_claims()))
         prefetch.stop()  # every claim is observed by now; `mkdocs serve` keeps no idle workers
         for run in (*self.runs, *self.release_runs):
             target = self.site_root / self.downloads[run.path]

@@ -91,7 +91,7 @@ class TestRatios:
 
     def test_ratio_ignores_mismatched_op(self):
         """ratio() returns None when a method is missing for that target."""
-        assert views.ratio(RECORDS, ("mlp", 1 << 20), "load", "evicted", "load_full", "load_state_dict_into") is None
+        assert views.ratio(views.Lookup(RECORDS), ("mlp", 1 << 20), "load", "evicted", "load_full", "load_state_dict_into") is None
 
 
 class TestMarkers:

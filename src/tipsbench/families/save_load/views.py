@@ -116,21 +116,26 @@ def _empty(ctx: PageContext) -> Markup:
     return empty_notice(text.text("no_results", ctx.locale))
 
 
-def _model_key(record: Record) -> Model:
-    return _f(record).model, _f(record).model_size
+class Lookup:
+    """A run's save & load records, looked up by model, method and target: the size and
+    ratio tables ask for each cell's record, and a scan per cell made a 20-machine build
+    read millions of records."""
 
+    def __init__(self, records: Sequence[Record]):
+        self.records = records
+        self._found: dict[tuple[Model, str, str], Record] = {}
+        self._params: dict[Model, int] = {}
+        for r in records:
+            model = (_f(r).model, _f(r).model_size)
+            self._found.setdefault((model, r.variant, _f(r).target), r)
+            self._params.setdefault(model, _f(r).param_bytes)
+        self.models: list[Model] = list(self._params)  # in the order the run has them
 
-def _models_in_order(records: Sequence[Record]) -> list[Model]:
-    return list(dict.fromkeys(_model_key(r) for r in records))
+    def find(self, model: Model, variant: str, target: str) -> Record | None:
+        return self._found.get((model, variant, target))
 
-
-def _find(records: Sequence[Record], model: Model, variant: str, target: str) -> Record | None:
-    return next((r for r in records if _model_key(r) == model and r.variant == variant
-                 and _f(r).target == target), None)
-
-
-def _param_bytes(records: Sequence[Record], model: Model) -> int:
-    return next(_f(r).param_bytes for r in records if _model_key(r) == model)
+    def param_bytes(self, model: Model) -> int:
+        return self._params[model]
 
 
 def _model_cell(model: Model, param: int) -> Markup:
@@ -161,11 +166,12 @@ def results(ctx: PageContext, args: dict[str, str]) -> Markup:
 def size_table(records: Sequence[Record], locale: str) -> Markup:
     """Rows: model × size; columns: parameter bytes, then each format's file size and overhead."""
     rows = []
-    for model in _models_in_order(records):
-        found = {f: _find(records, model, SIZE_METHODS[f], FILE) for f in FORMATS}
+    lookup = Lookup(records)
+    for model in lookup.models:
+        found = {f: lookup.find(model, SIZE_METHODS[f], FILE) for f in FORMATS}
         if all(r is None for r in found.values()):
             continue
-        floor = _param_bytes(records, model)
+        floor = lookup.param_bytes(model)
         cells: list[object] = [_model_cell(model, floor), f"{floor:,}" if floor else "—"]
         for f in FORMATS:
             record = found[f]
@@ -183,16 +189,16 @@ def size_table(records: Sequence[Record], locale: str) -> Markup:
     return table(head, rows, row_headers=True) + notes(text.text("size_note", locale))
 
 
-def ratio(records: Sequence[Record], model: Model, op: str, target: str, full: str, state: str) -> float | None:
+def ratio(lookup: Lookup, model: Model, op: str, target: str, full: str, state: str) -> float | None:
     """Median time of the full-model method over the state_dict method, same model and target."""
-    a, b = _find(records, model, full, target), _find(records, model, state, target)
+    a, b = lookup.find(model, full, target), lookup.find(model, state, target)
     if a is None or b is None or b.median_s <= 0 or _f(a).op != op:
         return None
     return a.median_s / b.median_s
 
 
-def size_ratio(records: Sequence[Record], model: Model) -> float | None:
-    a, b = _find(records, model, "save_full", FILE), _find(records, model, "save_state_dict", FILE)
+def size_ratio(lookup: Lookup, model: Model) -> float | None:
+    a, b = lookup.find(model, "save_full", FILE), lookup.find(model, "save_state_dict", FILE)
     sa = _f(a).file_bytes if a else None
     sb = _f(b).file_bytes if b else None
     return sa / sb if sa and sb else None
@@ -204,22 +210,24 @@ def _ratio_text(value: float | None) -> str:
 
 def ratio_table(records: Sequence[Record], locale: str) -> Markup:
     """Full model ÷ state_dict for each model: save and load times per target, and file size."""
-    cols = [pair for pair in RATIO_PAIRS if any(_f(r).target == pair[2] and r.variant == pair[3] for r in records)]
+    present = {(_f(r).target, r.variant) for r in records}
+    cols = [pair for pair in RATIO_PAIRS if (pair[2], pair[3]) in present]
     rows, sizes = [], []
-    for model in _models_in_order(records):
-        values = [ratio(records, model, *col[1:]) for col in cols]
-        size = size_ratio(records, model)
+    lookup = Lookup(records)
+    for model in lookup.models:
+        values = [ratio(lookup, model, *col[1:]) for col in cols]
+        size = size_ratio(lookup, model)
         if all(v is None for v in values) and size is None:
             continue
         if size is not None:
             sizes.append(size)
-        rows.append([_model_cell(model, _param_bytes(records, model)), *(_ratio_text(v) for v in values),
+        rows.append([_model_cell(model, lookup.param_bytes(model)), *(_ratio_text(v) for v in values),
                      "—" if size is None else f"{size:.4f}×"])
     if not rows:
         return Markup()
     head = [text.plain("model", locale), *(text.plain(key, locale) for key, *_ in cols), text.plain("size_ratio", locale)]
     out = table(head, rows, row_headers=True) + notes(text.text("ratio_note", locale))
-    line = _summary(records, sizes, locale)
+    line = _summary(lookup, sizes, locale)
     return out + (tag("p", line, class_="tb-summary") if line else Markup())
 
 
@@ -230,12 +238,12 @@ def _span(values: list[float], locale: str) -> str:
     return body + (" 倍" if locale == "zh" else "×")
 
 
-def _summary(records: Sequence[Record], sizes: list[float], locale: str) -> Markup | None:
+def _summary(lookup: Lookup, sizes: list[float], locale: str) -> Markup | None:
     """Same-unpickler load and save ratios at the smallest and the largest model size."""
     by_size: dict[int, dict[str, list[float]]] = {}
-    for model in _models_in_order(records):
-        load = ratio(records, model, "load", "cached", "load_full_safe_globals", "load_state_dict_into")
-        save = ratio(records, model, "save", "file", "save_full", "save_state_dict")
+    for model in lookup.models:
+        load = ratio(lookup, model, "load", "cached", "load_full_safe_globals", "load_state_dict_into")
+        save = ratio(lookup, model, "save", "file", "save_full", "save_state_dict")
         if load is not None and save is not None:
             slot = by_size.setdefault(model[1], {"load": [], "save": []})
             slot["load"].append(load)
@@ -247,7 +255,7 @@ def _summary(records: Sequence[Record], sizes: list[float], locale: str) -> Mark
     return text.text("summary", locale, small=fmt.size(small), large=fmt.size(large),
                      load_small=_span(by_size[small]["load"], locale), load_large=_span(by_size[large]["load"], locale),
                      save_small=_span(by_size[small]["save"], locale), save_large=_span(by_size[large]["save"], locale),
-                     size_worst=f"{(worst - 1):.2%}", kinds=len({m for m, _ in _models_in_order(records)}))
+                     size_worst=f"{(worst - 1):.2%}", kinds=len({m for m, _ in lookup.models}))
 
 
 @renderer("saveload-sizes", machines="each")
