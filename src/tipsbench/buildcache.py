@@ -128,6 +128,7 @@ class BuildCache:
 
     def __init__(self, root: Path):
         self.root = Path(root)
+        self._folders: set[Path] = set()  # made (or found) already: one mkdir each, not one per entry
 
     @classmethod
     def at(cls, config_dir: Path, configured: str | None = None) -> BuildCache:
@@ -151,7 +152,9 @@ class BuildCache:
         that can't be written (read-only checkout, full disk) only costs speed."""
         path = self._path(namespace, key, suffix)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.parent not in self._folders:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._folders.add(path.parent)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
             with os.fdopen(fd, "wb") as out:
                 out.write(data)
