@@ -135,6 +135,10 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
         self.later: list[Callable[[], Markup]] = []  # markers rendered last, by LATER number
         self.written_later: list[Path] = []  # pages written with LATER placeholders, to finish
         self.shows_claims = False  # whether any page has a marker that observes claims
+        # Language builds begun and not yet ended: the i18n plugin builds the other language
+        # inside the default one's on_post_build (same site_dir), so 0 after an
+        # on_post_build means the whole build is done.
+        self.open_builds = 0
         self.site_root: Path | None = None  # where the results files are published, once
         # `mkdocs serve`: its first table shows your newest run. Read from the command line
         # rather than on_startup: MkDocs keeps a plugin that has on_startup or on_shutdown
@@ -144,6 +148,7 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
         self._warned: set[str] = set()
 
     def on_config(self, config):
+        self.open_builds += 1
         base_dir = Path(config.config_file_path or ".").resolve().parent
         buildcache.activate(BuildCache.at(base_dir, self.config.cache_dir) if self.config.cache else None)
         # The i18n plugin builds the default language first, into the site's root, then
@@ -283,7 +288,8 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
             page = path.read_text(encoding="utf-8")
             path.write_text(LATER_PLACEHOLDER.sub(lambda m: str(self.later[int(m.group(1))]()), page),
                             encoding="utf-8")
-        if Path(config.site_dir) != self.site_root:
+        self.open_builds -= 1
+        if self.open_builds > 0:
             return  # another language's build, inside the default one's on_post_build
         if self.shows_claims:  # the next build hands out only the claims its cache lacks
             buildcache.remembered_json("claim-ids", lambda: sorted(claims.all_claims()))
