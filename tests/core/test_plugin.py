@@ -124,6 +124,33 @@ class TestBuildCache:
             with pytest.raises(Abort):
                 build_site(config, strict=True)
 
+    def test_a_claim_that_breaks_fails_a_strict_build(self, tmp_path, data_dir, monkeypatch):
+        """Claim boxes are rendered when the build ends, after the pages are written; what
+        they warn about (a claim the timeline expects to hold fails) still fails --strict,
+        in a cold build and in the cached one after it."""
+        from tipsbench import claims, translations
+
+        config = make_site(tmp_path, data_dir, ["numpy_run.json"])
+        shipped = Path(__file__).resolve().parents[2] / "results" / "claims"
+        config.write_text(config.read_text(encoding="utf-8").replace(
+            "      results_dir: results\n",
+            f"      results_dir: results\n      claims_dir: {shipped}\n      claim_workers: 0\n"), encoding="utf-8")
+        for name in ("index.md", "index.zh.md"):
+            page = tmp_path / "docs" / name
+            page.write_text(page.read_text(encoding="utf-8") + "\n<!-- tipsbench:claim id=numpy.from_numpy_shares -->\n",
+                            encoding="utf-8")
+        translations.stamp(tmp_path / "docs" / "index.zh.md")  # translated: --strict has nothing else to say
+        monkeypatch.setenv("TIPSBENCH_CACHE", str(tmp_path / "cache-holds"))
+        site = build_site(config, strict=True)  # it holds: no warning
+        assert 'data-claim="numpy.from_numpy_shares" data-status="holds"' in (site / "index.html").read_text("utf-8")
+        real = claims.observe
+        monkeypatch.setattr(claims, "observe", lambda cid: claims.Observation(False, "broken on purpose")
+                            if cid == "numpy.from_numpy_shares" else real(cid))
+        monkeypatch.setenv("TIPSBENCH_CACHE", str(tmp_path / "cache-fails"))
+        for _ in range(2):  # cold, then with the marker (and its warning) read back from the cache
+            with pytest.raises(Abort):
+                build_site(config, strict=True)
+
     def test_the_cache_is_off_after_the_build(self, tmp_path, data_dir):
         from tipsbench import buildcache
 
