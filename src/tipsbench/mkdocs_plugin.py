@@ -151,10 +151,10 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
         self.open_builds += 1
         base_dir = Path(config.config_file_path or ".").resolve().parent
         buildcache.activate(BuildCache.at(base_dir, self.config.cache_dir) if self.config.cache else None)
-        # The i18n plugin builds the default language first, into the site's root, then
-        # each other one into a folder of it, calling on_config again with that folder.
-        # The pages, results and machines are this build's, read once: the next language
-        # renders the very inputs the first one did.
+        # The i18n plugin builds the default language first, then each other one (into a
+        # folder of the site: zh/), calling on_config again each time. The pages, results
+        # and machines are this build's, read once: the next language renders the very
+        # inputs the first one did.
         if self.site_root is not None:
             return config
         self.site_root = Path(config.site_dir)
