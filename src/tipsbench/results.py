@@ -152,6 +152,12 @@ class Run:
         return utc_time(self.datetime)
 
     @property
+    def when(self) -> str:
+        """"2026-11-30 04:22": when the run was made, in UTC, for pages (the file's own
+        string may carry another offset)."""
+        return self.utc.strftime("%Y-%m-%d %H:%M")
+
+    @property
     def file_name(self) -> str:
         return Path(self.path).name
 
@@ -512,9 +518,10 @@ def load_dir(directory: Path | str) -> tuple[list[Run], list[ResultsError]]:
     return runs, errors
 
 
-def newest_per_machine(runs: Iterable[Run], tip: str,
+def newest_per_machine(runs: Iterable[Run], tip: str | None = None,
                        where: Callable[[Record], bool] | None = None) -> list[Run]:
-    """For each machine, its newest run with records of `tip` (that satisfy `where`).
+    """For each machine, its newest run with records of `tip` (of any tip when None) that
+    satisfy `where`, by machine key.
 
     Newest, not most complete: someone who just ran the quick profile on a machine
     like one of the shipped ones sees their own numbers. A table of something the
@@ -523,7 +530,7 @@ def newest_per_machine(runs: Iterable[Run], tip: str,
     """
     best: dict[str, Run] = {}
     for run in runs:
-        if not any(where is None or where(r) for r in run.for_tip(tip)):
+        if not any(where is None or where(r) for r in (run.records if tip is None else run.for_tip(tip))):
             continue
         current = best.get(run.key)
         if current is None or run.utc > current.utc:

@@ -155,6 +155,41 @@ def test_reproduce_command_names_the_profile_and_family():
     run = numpy_run("a_8t", "CPU A")
     assert reproduce_command(run, "save_load") == "tipsbench run --profile quick -- -k test_save_load"
     assert reproduce_command(run, None) == "tipsbench run --profile quick"
+    # The all-reduce results come from torchrun, not from a benchmarks/ file.
+    assert reproduce_command(run, "collectives").startswith("torchrun ") and "--profile quick" in \
+        reproduce_command(run, "collectives")
+
+
+def test_every_family_command_runs_something():
+    """A family without a command of its own is reproduced by its benchmarks file; one with
+    a command names a module that takes the flags it passes."""
+    import importlib
+    from pathlib import Path
+
+    from tipsbench import families
+
+    benchmarks = Path(__file__).resolve().parents[2] / "benchmarks"
+    for family in families.names():
+        package = importlib.import_module(f"tipsbench.families.{family}")
+        if hasattr(package, "REPRODUCE"):
+            module = re.search(r"-m (\S+)", package.REPRODUCE).group(1)
+            source = Path(importlib.util.find_spec(module).origin).read_text(encoding="utf-8")
+            assert all(f'"{flag}"' in source for flag in re.findall(r"--[a-z-]+", package.REPRODUCE.split(module)[1]))
+        elif importlib.util.find_spec(f"tipsbench.families.{family}.views") is not None:
+            assert (benchmarks / f"test_{family}.py").is_file(), family
+
+
+def test_the_reproduce_line_names_the_run_the_table_shows():
+    """A machine's newest run measured another tip: the table shows its older run, and the
+    line under it reproduces that one (its torch, its profile), not the newest."""
+    older = numpy_run("a_8t", "CPU A", when="2026-11-28T00:00:00+00:00", torch="2.12.0+cpu")
+    newer = testing.run([testing.bench("tensorboard", "add_scalar", 1e-5)], key="a_8t",
+                        path="results/a_8t_20261130T000000Z.json", when="2026-11-30T00:00:00+00:00",
+                        cpu={"model": "CPU A", "logical_cpus": 8, "arch": "x86_64"},
+                        torch={"version": "2.13.0+cpu", "build": "CPU", "threads": 8}, profile="full")
+    html = render_markers(TABLE, context([older, newer], fleet_of([older, newer]))[0])
+    line = html.split("tb-provenance")[-1]
+    assert "torch 2.12.0+cpu" in line and "--profile quick -- -k test_numpy_tensor" in line
 
 
 def test_machine_pages_come_in_pairs_and_only_change_when_they_must(tmp_path):
@@ -184,3 +219,25 @@ def test_chinese_tables_have_chinese_tooltips():
                                                                              locale="zh")[0])
     titles = re.findall(r'title="([^"]*)"', html)
     assert any("轮" in t for t in titles) and not any("rounds" in t or "`" in t for t in titles), titles
+
+
+def test_a_newer_run_without_ceilings_keeps_the_machines_ceilings():
+    """The all-reduce runner saves runs without ceilings under the same machine key: the
+    ceilings table still shows the machine's newest run that measured them."""
+    with_ceilings = testing.run([testing.bench("numpy", "from_numpy", 1e-6, direction="numpy_to_torch",
+                                               shares_memory=True)], key="a_8t",
+                                ceilings={"memcpy_bytes_per_s": 1.2e10}, path="results/a_8t_20261128T000000Z.json",
+                                when="2026-11-28T00:00:00+00:00")
+    without = testing.run([testing.bench("tensorboard", "add_scalar", 1e-5)], key="a_8t", ceilings={},
+                          path="results/a_8t_20261130T000000Z.json", when="2026-11-30T00:00:00+00:00")
+    assert with_ceilings.machine.ceilings and not without.machine.ceilings
+    html = render_markers("<!-- tipsbench:ceilings -->", context([with_ceilings, without])[0])
+    assert with_ceilings.file_name in html and 'class="tb-empty"' not in html
+
+
+def test_pages_give_times_in_utc_whatever_offset_the_file_wrote():
+    late = numpy_run("a_8t", "CPU A", when="2026-11-29T23:30:00-05:00")
+    runs = [late, numpy_run("a_8t", "CPU A", when="2026-11-30T02:00:00+00:00")]
+    html = render_markers("<!-- tipsbench:machine key=a_8t -->", context(runs, fleet_of(runs), url="machines/a_8t/")[0])
+    assert late.when == "2026-11-30 04:30"
+    assert html.index("2026-11-30 04:30") < html.index("2026-11-30 02:00")  # newest first, in UTC

@@ -1,7 +1,8 @@
 """Tip families: one package each (numpy_tensor, save_load, transfer, …).
 
 A family package may hold ``records`` (its typed result fields), ``claims`` (checked
-statements) and ``views`` (page markers). The registries find them here; nothing
+statements) and ``views`` (page markers); its ``__init__`` may name the command that
+makes its results (``REPRODUCE``) where that isn't its benchmarks under ``tipsbench run``. The registries find them here; nothing
 else lists families, so adding one is adding its package. Keep each family's
 ``__init__`` light: discovery imports it.
 """
@@ -45,3 +46,12 @@ def tips() -> tuple[str, ...]:
         if hasattr(module, "TIP"):
             found.append(module.TIP)
     return tuple(sorted(found))
+
+
+def reproduce_command(family: str, profile: str) -> str:
+    """The command that makes a family's results on a profile: the family's REPRODUCE
+    (a format string with {profile}), else its benchmarks under `tipsbench run`
+    (benchmarks/test_<family>.py)."""
+    package = importlib.import_module(f"{__name__}.{family}")
+    command = getattr(package, "REPRODUCE", "tipsbench run --profile {profile} -- -k test_{family}")
+    return command.format(profile=profile, family=family)

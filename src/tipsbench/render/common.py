@@ -14,7 +14,7 @@ from tipsbench.cases import cache_level_of
 from tipsbench.render.html import Markup, join, table, tag
 from tipsbench.render.labels import common, define
 from tipsbench.render.registry import Arg, PageContext, empty_notice, renderer
-from tipsbench.results import Record, Run
+from tipsbench.results import Record, Run, newest_per_machine
 
 CEILING_NAMES = {
     "memcpy_bytes_per_s": {"en": "memory copy (warm, DRAM-sized)", "zh": "内存复制（热缓冲区，超出缓存）"},
@@ -45,9 +45,8 @@ def ceiling_name(name: str, locale: str) -> str:
 
 
 def profile_name(profile: str, locale: str) -> str:
-    """"full profile" / "完整档"; a profile a newer suite adds keeps its name."""
-    key = f"profile_{profile}"
-    return common.plain(key, locale) if common.has(key) else f"{common.plain('profile', locale)} {profile}"
+    """"full profile" / "完整档" (the loader accepts only the profiles it knows)."""
+    return common.plain(f"profile_{profile}", locale)
 
 
 def machine_parts(ctx: PageContext, run: Run) -> Markup:
@@ -57,7 +56,7 @@ def machine_parts(ctx: PageContext, run: Run) -> Markup:
     if m.torch_threads is not None:
         parts.append(f"{m.torch_threads} {common.plain('threads', loc)}")
     parts += [a.name for a in m.accelerators]
-    parts += [f"torch {m.torch_version}", f"numpy {m.numpy_version}", run.datetime[:10],
+    parts += [f"torch {m.torch_version}", f"numpy {m.numpy_version}", run.when[:10],
               profile_name(m.profile, loc)]
     if m.finished_of:
         parts.append(common.plain("interrupted", loc, finished=m.finished_of[0], selected=m.finished_of[1]))
@@ -74,6 +73,8 @@ def file_link(ctx: PageContext, run: Run) -> Markup:
 
 
 def machine_line(ctx: PageContext, run: Run) -> Markup:
+    """The provenance line above a table or chart of `run` (ctx.named records it)."""
+    ctx.named.append(run)
     return tag("p", machine_parts(ctx, run), class_="tb-provenance")
 
 
@@ -101,36 +102,29 @@ def cache_notes(records: list[Record], caches: tuple[tuple[str, int], ...], loca
     return {n: common.plain("dram", locale) if level == "DRAM" else level for n, level in levels.items()}
 
 
-def _newest(runs) -> list[Run]:
-    """Each machine's newest run, by machine key."""
-    best: dict[str, Run] = {}
-    for run in runs:
-        if run.key not in best or run.utc > best[run.key].utc:
-            best[run.key] = run
-    return [best[key] for key in sorted(best)]
-
-
 @renderer("runs", tip=Arg(choices=families.tips))
 def runs(ctx: PageContext, args: dict[str, str]) -> Markup:
-    """The run each machine's tables show (its newest, of one tip): the provenance of each
-    number. A machine's page lists all of its runs."""
-    chosen = _newest(r for r in ctx.runs if "tip" not in args or r.for_tip(args["tip"]))
+    """The runs the tables show, each machine's newest of each tip (of the one tip given):
+    the provenance of each number. A machine's page lists all of its runs."""
+    tips = [args["tip"]] if "tip" in args else sorted({r.tip for run in ctx.runs for r in run.records})
+    chosen = {run.path: run for tip in tips for run in newest_per_machine(ctx.runs, tip)}
     if not chosen:
         return no_results(ctx)
     items = [tag("li", machine_parts(ctx, run) + " · " + common.plain("benchmarks", ctx.locale, n=len(run.records)))
-             for run in sorted(chosen, key=lambda r: (r.key, r.datetime))]
+             for run in sorted(chosen.values(), key=lambda r: (r.key, r.utc))]
     return tag("ul", join(items), class_="tb-runs")
 
 
 @renderer("ceilings")
 def ceilings_table(ctx: PageContext, args: dict[str, str]) -> Markup:
-    """Each machine's measured ceilings in its newest run (medians, with the worst and best repeat)."""
+    """Each machine's measured ceilings in its newest run that measured any (medians, with
+    the worst and best repeat): a newer run of a suite without ceilings doesn't hide them."""
     rows = []
-    for run in _newest(ctx.runs):
+    for run in newest_per_machine(r for r in ctx.runs if r.machine.ceilings):
         for c in run.machine.ceilings:
             spread = f"{fmt.rate(c.worst)} – {fmt.rate(c.best)}" if c.worst and c.best else ""
             rows.append([run.machine.cpu_model, ceiling_name(c.name, ctx.locale), fmt.rate(c.bytes_per_s),
-                         spread, tag("code", run.file_name)])
+                         spread, file_link(ctx, run)])
     if not rows:
         return no_results(ctx)
     head = [common.plain(f"ceilings_head_{k}", ctx.locale) for k in ("machine", "ceiling", "median", "range", "file")]

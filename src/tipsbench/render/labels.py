@@ -73,7 +73,6 @@ common = define("common", {
     "rounds_calls": {"en": "{rounds} rounds × {calls} calls", "zh": "{rounds} 轮 × 每轮 {calls} 次"},
     "machine_prefix": {"en": "Machine: ", "zh": "机器："},
     "threads": {"en": "threads", "zh": "线程"},
-    "profile": {"en": "profile", "zh": "档位"},
     "profile_full": {"en": "full profile", "zh": "完整档"},
     "profile_quick": {"en": "quick profile", "zh": "快速档"},
     "results_file": {"en": "results file", "zh": "结果文件"},

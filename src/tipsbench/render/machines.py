@@ -25,7 +25,7 @@ from pathlib import Path
 
 from mkdocs.utils import get_relative_url
 
-from tipsbench import fmt
+from tipsbench import families, fmt
 from tipsbench.render.charts import ReleaseSeries, release_chart
 from tipsbench.render.common import file_link, no_results, profile_name
 from tipsbench.render.html import Markup, cell, join, table, tag
@@ -125,9 +125,10 @@ def family_of(spec: Spec) -> str | None:
 
 
 def reproduce_command(run: Run, family: str | None) -> str:
-    """The command that makes this run's numbers again (for one family: its benchmarks only)."""
-    command = f"tipsbench run --profile {run.machine.profile}"
-    return command + (f" -- -k test_{family}" if family else "")
+    """The command that makes this run's numbers again (for one family: its own)."""
+    if family is None:
+        return f"tipsbench run --profile {run.machine.profile}"
+    return families.reproduce_command(family, run.machine.profile)
 
 
 # --- the machines a build shows -------------------------------------------------------------
@@ -192,11 +193,15 @@ class Fleet:
         if not keys:
             return spec.fn(dataclasses.replace(ctx, runs=()), args)  # the renderer's own empty notice
         first = keys[0]
-        shown = spec.fn(dataclasses.replace(ctx, runs=self.runs[first]), args)
+        one = dataclasses.replace(ctx, runs=self.runs[first], named=[])
+        shown = spec.fn(one, args)
+        # The run the block shows: the renderer's choice (the newest that measured what it
+        # shows), which may be older than the machine's newest run.
+        run = one.named[-1] if one.named else self.runs[first][-1]
         twin = spec.machines.split(":", 1)[1] if spec.machines.startswith("chart:") else spec.kind
-        return self._frame(anchor_id(spec.kind, args), anchor_id(twin, args), shown, first, keys[1:], spec, ctx)
+        return self._frame(anchor_id(spec.kind, args), anchor_id(twin, args), shown, run, keys[1:], spec, ctx)
 
-    def _frame(self, anchor: str, target: str, shown: Markup, first: str, others: list[str], spec: Spec,
+    def _frame(self, anchor: str, target: str, shown: Markup, run: Run, others: list[str], spec: Spec,
                ctx: PageContext) -> Markup:
         loc = ctx.locale
         parts = []
@@ -206,7 +211,6 @@ class Fleet:
             summary = text.text("others", loc, n=len(others)) if len(others) > 1 else text.text("other_one", loc)
             parts.append(tag("details", tag("summary", summary) + tag("ul", links), class_="tb-machine-pick"))
         parts.append(shown)
-        run = self.runs[first][-1]
         parts.append(tag("p", text.text("reproduce", loc, torch=run.machine.torch_version,
                                          command=reproduce_command(run, family_of(spec)))
                      + " " + tag("a", "#", href=f"#{anchor}", title=text.plain("anchor", loc), class_="tb-anchor"),
@@ -241,14 +245,14 @@ def _runs_table(ctx: PageContext, runs: Sequence[Run]) -> Markup:
     loc = ctx.locale
     rows = []
     for run in reversed(runs):
-        rows.append([run.datetime[:16].replace("T", " "), run.machine.torch_version, run.machine.numpy_version,
+        rows.append([run.when, run.machine.torch_version, run.machine.numpy_version,
                      profile_name(run.machine.profile, loc), str(len(run.records)), file_link(ctx, run)])
     head = [text.plain(f"head_{k}", loc) for k in ("when", "torch", "numpy", "profile", "benchmarks", "file")]
     return tag("p", text.text("runs_note", loc), class_="tb-note") + table(head, rows)
 
 
 def _run_label(run: Run) -> str:
-    return f"{run.datetime[5:10]} {run.datetime[11:16]} · {run.machine.torch_version.split('+')[0]}"
+    return f"{run.when[5:]} · {run.machine.torch_version.split('+')[0]}"
 
 
 def history(ctx: PageContext, runs: Sequence[Run], tip: str, tip_title: str) -> Markup:
@@ -272,7 +276,7 @@ def history(ctx: PageContext, runs: Sequence[Run], tip: str, tip_title: str) -> 
                           chart_id=f"tb-history-{chosen[0][0].key}-{tip}-{loc}", changes=changes)
     head = [text.plain("head_run", loc), text.plain("head_torch", loc),
             *(f.head(loc) for f in all_figs)]
-    rows = [[cell(run.datetime[:16].replace("T", " "), title=run.file_name), run.machine.torch_version,
+    rows = [[cell(run.when, title=run.file_name), run.machine.torch_version,
              *(shown for _, shown in found)] for run, found in chosen]
     note = tag("p", text.text("history_note", loc, tip=tip_title), class_="tb-note")
     return join([note, tag("figure", chart, class_="tb-figure"), table(head, rows)])
@@ -335,7 +339,7 @@ def machines_table(ctx: PageContext, args: dict[str, str]) -> Markup:
         m = run.machine
         name = tag("a", label(m, loc), href=_href(ctx, page_url(key, loc))) if ctx.fleet else label(m, loc)
         accel = ", ".join(sorted({a.name for a in m.accelerators})) or text.plain("none", loc)
-        rows.append([cell(name, header=True), accel, m.torch_version, cell(run.datetime[:10], title=run.file_name),
+        rows.append([cell(name, header=True), accel, m.torch_version, cell(run.when[:10], title=run.file_name),
                      profile_name(m.profile, loc), *(figure_cell(run, f, loc)[1] for f in figs)])
     if not rows:
         return no_results(ctx)

@@ -77,6 +77,9 @@ class PageContext:
     # rendered last this way, so a cold build renders every other page while its workers
     # check the claims (mkdocs_plugin.py). None: everything is rendered in place.
     later: Callable[[Callable[[], Markup], Markup], Markup] | None = None
+    # The runs a renderer named (common.machine_line adds each): which run a per-machine
+    # block shows is the renderer's choice, and its reproduce line must name that one.
+    named: list[Run] = field(default_factory=list, compare=False)
 
 
 Renderer = Callable[[PageContext, dict[str, str]], Markup]
