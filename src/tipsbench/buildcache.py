@@ -221,17 +221,26 @@ def file_digest(path: Path) -> str:
 
 def remembered_json(name: str, compute):
     """A JSON value that depends on tipsbench's source only (the claim ids, the marker
-    kinds), kept in the active cache: read back instead of importing every family (and
-    torch) to list them. `compute` None: only read back (None when the cache lacks it)."""
-    store = active()
-    if store is None:
-        return None if compute is None else compute()
+    kinds), kept in this process and in the active cache: read back instead of importing
+    every family (the claims' modules import torch) to list them. `compute` None: only
+    read back (None when neither has it)."""
     entry = key(name, source_digest())
-    found = store.get_json("meta", entry)
+    if entry in _REMEMBERED:
+        return _REMEMBERED[entry]
+    store = active()
+    found = store.get_json("meta", entry) if store is not None else None
     if found is None and compute is not None:
         found = compute()
-        store.put_json("meta", entry, found)
+        if store is not None:
+            store.put_json("meta", entry, found)
+    if found is not None:
+        _REMEMBERED[entry] = found
     return found
+
+
+# remembered_json's values in this process: `mkdocs serve` rebuilds in one process, with
+# or without a cache, and a page build asks for the marker kinds on every page.
+_REMEMBERED: dict[str, object] = {}
 
 
 # The cache the current site build uses: the plugin activates one; tests, `tipsbench

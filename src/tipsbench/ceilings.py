@@ -8,12 +8,13 @@ writes them all to ``machine_info["tipsbench"]["ceilings"]``.
 
 from __future__ import annotations
 
+import functools
 import statistics
 import time
+from typing import TYPE_CHECKING
 
-import pytest
-
-CEILINGS_KEY = pytest.StashKey[dict]()
+if TYPE_CHECKING:
+    import pytest
 MEMCPY = "memcpy_bytes_per_s"
 # The buffer must be far larger than the last-level cache, or we'd measure the cache.
 MEMCPY_LLC_FACTOR = 4
@@ -21,16 +22,25 @@ MEMCPY_MIN_BYTES = 128 << 20
 MEMCPY_REPEATS = 15
 
 
+@functools.cache
+def _stash_key():
+    """Where a run keeps its ceilings in pytest's stash. Made on first use: the site's views
+    read this module's names, and a site build needn't import pytest (nor torch) for them."""
+    import pytest
+
+    return pytest.StashKey[dict]()
+
+
 def record(config: pytest.Config, name: str, value: float, **details) -> None:
     """Store a ceiling (and how it was measured) for this run's machine_info."""
-    store = config.stash.setdefault(CEILINGS_KEY, {})
+    store = config.stash.setdefault(_stash_key(), {})
     store[name] = value
     if details:
         store.setdefault("details", {})[name] = details
 
 
 def recorded(config: pytest.Config) -> dict:
-    return dict(config.stash.get(CEILINGS_KEY, {}))
+    return dict(config.stash.get(_stash_key(), {}))
 
 
 def memcpy_buffer_bytes(last_level_cache: int) -> int:
@@ -48,8 +58,7 @@ def measure_memcpy(nbytes: int, repeats: int = MEMCPY_REPEATS) -> dict:
     median of the repeats (benchmarks report medians: like compares with like) and keep
     the best and worst, because this number is noisy on shared machines.
     """
-    # Imported here: the site's views read this module's names, and a site build needn't
-    # import torch for them.
+    # Imported here, not at the top: see _stash_key.
     import numpy as np
     import torch
 

@@ -45,7 +45,8 @@ FRAGMENT_PLACEHOLDER = re.compile(rf"<!-- {FRAGMENT} (\d+) -->")
 # until then, in the page as written; on_post_build puts the marker's HTML in its place.
 LATER = "tipsbench-later"
 LATER_PLACEHOLDER = re.compile(rf"<!-- {LATER} (\d+) -->.*?<!-- /{LATER} \1 -->", re.S)
-# Markers whose renderers observe claims on the installed torch (render/claims.py, verdicts.py).
+# Markers that need the claims: they observe them on the installed torch (the kinds
+# rendered last, registry.later_kinds) or show their words (claim-changes).
 CLAIM_MARKERS = frozenset({"claim", "claim-changes", "verdict", "verdicts", "tips-index"})
 
 
@@ -216,13 +217,12 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
             return None
         folders = [self.directory, base_dir / self.config.release_runs_dir, base_dir / self.config.claims_dir]
         files = sorted({p for folder in folders if folder and folder.is_dir() for p in folder.glob("*.json")})
-        try:
-            digests = [f"{p}:{buildcache.file_digest(p)}" for p in files]
-        except OSError:
-            return None  # a file vanished mid-build: render everything
+        # (A file that can't be read digests as "unread: why": its marker is rendered anew.)
+        digests = [f"{p}:{buildcache.file_digest(p)}" for p in files]
         state = json.dumps([self.titles, self.claim_pages, sections, preferred, self.downloads,
                             list(self.fleet.order) if self.fleet else []], sort_keys=True, default=str)
-        return buildcache.key(buildcache.source_digest(), buildcache.environment_digest(), state, *digests)
+        # tipsbench's source is part of the environment digest.
+        return buildcache.key(buildcache.environment_digest(), state, *digests)
 
     @staticmethod
     def _locales(config) -> list[str]:
@@ -277,7 +277,7 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
         return output
 
     # After the i18n plugin's on_post_build (priority -100), which builds the other
-    # languages: the default language's pages are finished last, after all the rest.
+    # languages inside it: the build's last step is this one's, for the default language.
     @event_priority(-110)
     def on_post_build(self, config):
         """The pages' claim markers put in place (the last thing a build does), then the
@@ -296,9 +296,8 @@ class TipsbenchPlugin(BasePlugin[TipsbenchConfig]):
         prefetch.stop()  # every claim is observed by now; `mkdocs serve` keeps no idle workers
         for run in (*self.runs, *self.release_runs):
             target = self.site_root / self.downloads[run.path]
-            if not target.is_file():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(publishable_json(Path(run.path)))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(publishable_json(Path(run.path)))
         # The cache serves this build only: code that runs after it in the same process
         # (a test, a script) observes claims afresh.
         buildcache.activate(None)

@@ -137,3 +137,14 @@ def test_a_fifo_in_results_is_refused_not_read_with_the_cache_on(store, tmp_path
     reader.join(20)
     assert found, "load_dir blocked on a FIFO"
     assert "not a regular file" in str(found[0][1][0])
+
+
+def test_remembered_values_stay_in_the_process_without_a_cache():
+    """`mkdocs serve` with `cache: false` rebuilds in one process: the claim ids it listed
+    once are known on the next build (no new claim workers), with no cache to read them from."""
+    buildcache.activate(None)
+    calls = []
+    name = "test-remembered"
+    assert buildcache.remembered_json(name, None) is None
+    assert buildcache.remembered_json(name, lambda: calls.append(1) or ["a"]) == ["a"]
+    assert buildcache.remembered_json(name, None) == ["a"] and calls == [1]

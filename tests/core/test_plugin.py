@@ -192,3 +192,13 @@ def test_links_between_pages_use_each_pages_own_title():
     out = render_markers("<!-- tipsbench:tips-index -->",
                          PageContext("zh", "tips.zh.md", (), print, "zh/tips/", titles["zh"]))
     assert '<a href="../numpy/">张量与 NumPy 互转</a>' in out
+
+
+def test_every_kind_rendered_last_counts_as_showing_claims():
+    """A page with a marker that observes claims makes a cold build start its claim workers
+    (shows_claims); a kind missing from CLAIM_MARKERS would run its checks in the build."""
+    from tipsbench.mkdocs_plugin import CLAIM_MARKERS
+    from tipsbench.render.registry import renderers
+
+    later = {kind for kind, spec in renderers().items() if spec.later}
+    assert later and later <= CLAIM_MARKERS

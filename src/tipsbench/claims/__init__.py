@@ -230,7 +230,9 @@ _OBSERVED: dict[str, Observation] = {}
 def kept(claim_id: str) -> bool:
     """Whether this process observed the claim already, or the active build cache holds
     its outcome for this environment: observe() then needn't run the check."""
-    return claim_id in _OBSERVED or _cached(claim_id) is not None
+    if claim_id not in _OBSERVED and (found := _cached(claim_id)) is not None:
+        _OBSERVED[claim_id] = found  # observe() needn't read the entry again
+    return claim_id in _OBSERVED
 
 
 def _cache_key(claim_id: str) -> str:

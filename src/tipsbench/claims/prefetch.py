@@ -11,7 +11,7 @@ itself.
 A worker is `python -m tipsbench.claims.prefetch ID...`: a plain process of its own that
 runs each check exactly as `tipsbench claims` does and writes one JSON line per claim.
 (Not multiprocessing: its "spawn" re-imports the caller's main script, and a fork of a
-process that imported torch is unsafe.) If a worker dies or says something unreadable,
+process that has run torch — a check's threads — is unsafe.) If a worker dies or says something unreadable,
 `observe` runs the check in the build's process as before.
 """
 
@@ -38,7 +38,7 @@ class _Worker:
         self.shard = shard
         self.done: dict[str, dict] = {}
         self.listed: dict | None = None
-        self.everything = claim_ids is None  # it lists every claim first
+        self.lists = claim_ids is None and shard[0] == 0  # it lists every claim first
         args = claim_ids if claim_ids is not None else [ALL, *map(str, shard)]
         # Its stderr goes nowhere: a check's warnings aren't the build's; a worker that
         # fails only means the build runs those checks itself.
@@ -114,7 +114,7 @@ def listed() -> dict | None:
     from tipsbench.claims import Claim
 
     if not _LISTED:
-        worker = next((w for w in _WORKERS if w.everything), None)
+        worker = next((w for w in _WORKERS if w.lists), None)
         found = worker.listing() if worker is not None else None
         if found is None:
             return None
@@ -144,10 +144,10 @@ def start(claim_ids: Iterable[str], workers: int | None = None) -> int:
 
 def start_all(workers: int | None = None) -> None:
     """Hand every claim out, before this process has listed them: a cold build starts its
-    workers at once, and imports the claims (and torch) for its own pages meanwhile."""
+    workers at once, and the first one lists the claims for the build (listed())."""
     if _WORKERS:
         return
-    count = _count(MAX_WORKERS, workers)
+    count = workers or _count(MAX_WORKERS, None)
     for index in range(count):
         try:
             _WORKERS.append(_Worker(None, (index, count)))
@@ -190,10 +190,11 @@ def main(claim_ids: list[str]) -> int:
     from tipsbench import claims
 
     if claim_ids[:1] == [ALL]:
-        # The build's own process reads what the claims say from here, not from an import.
-        out.write(json.dumps({"listed": {cid: c.to_json() for cid, c in sorted(claims.all_claims().items())}}) + "\n")
-        out.flush()
-        claim_ids = share((int(claim_ids[1]), int(claim_ids[2])))
+        shard = (int(claim_ids[1]), int(claim_ids[2]))
+        if shard[0] == 0:  # the build's own process reads what the claims say from here, not from an import
+            out.write(json.dumps({"listed": {cid: c.to_json() for cid, c in sorted(claims.all_claims().items())}}) + "\n")
+            out.flush()
+        claim_ids = share(shard)
     for claim_id in claim_ids:
         out.write(json.dumps({"id": claim_id, "observation": claims.observe(claim_id).to_json()}) + "\n")
         out.flush()

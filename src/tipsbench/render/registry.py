@@ -112,9 +112,9 @@ class Spec:
     #            other machines' <kind> block (its table twin, same arguments).
     machines: str | None = None
     # Observes claims (claims.observe): rendered at the end of a site build (PageContext.later).
-    # A function: what stands in until then, the marker's words that need no check (they
-    # are what the search index gets); True: nothing stands in.
-    later: bool | Callable[[PageContext, dict[str, str]], Markup] = False
+    # The function gives what stands in until then: the marker's words that need no check
+    # (what the search index gets).
+    later: Callable[[PageContext, dict[str, str]], Markup] | None = None
 
     def validate(self, raw: list[tuple[str, str]]) -> dict[str, str]:
         args: dict[str, str] = {}
@@ -138,7 +138,7 @@ _RENDERERS: dict[str, Spec] = {}
 
 
 def renderer(kind: str, *, machines: str | None = None,
-             later: bool | Callable[[PageContext, dict[str, str]], Markup] = False,
+             later: Callable[[PageContext, dict[str, str]], Markup] | None = None,
              **args: Arg) -> Callable[[Renderer], Renderer]:
     def register(fn: Renderer) -> Renderer:
         if kind in _RENDERERS:
@@ -152,8 +152,8 @@ def renderer(kind: str, *, machines: str | None = None,
 
 
 def later_kinds() -> frozenset[str]:
-    """The marker kinds rendered later (Spec.later), from the build cache when it has them:
-    listing them imports every family's views (and torch), which a cached build needn't."""
+    """The marker kinds rendered later (Spec.later), remembered (buildcache.remembered_json):
+    listing them imports every family's views, which a cached build needn't."""
     return frozenset(buildcache.remembered_json("later-kinds",
                                                 lambda: sorted(k for k, spec in renderers().items() if spec.later)))
 
@@ -231,7 +231,7 @@ def render_markers(markdown: str, ctx: PageContext, stash: Callable[[str], str] 
             args = spec.validate(ARG.findall(raw_args))
         except MarkerError:
             return None
-        html = spec.later(ctx, args) if callable(spec.later) else Markup()
+        html = spec.later(ctx, args)
         _keep_fragment(ctx, key, str(html), [])
         return html
 
