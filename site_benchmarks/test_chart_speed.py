@@ -20,7 +20,7 @@ def test_throughput_chart(benchmark):
     series = [Series(f"torch.variant_{n}(a)", tuple((size, 1e9 * (n + 1) * (1 + size % 7)) for size in SIZES))
               for n in range(5)]
     benchmark(lambda: throughput_chart(series, title="Copy throughput vs size (float32)", x_label="Size",
-                                       y_label="Throughput (GB/s)", chart_id="bench",
+                                       y_label="Throughput (GB/s)",
                                        ceiling=("memcpy ceiling", 1.7e10),
                                        marks=[("L1d", 48 * 2**10), ("L2", 512 * 2**10), ("L3", 32 * 2**20)]))
     assert benchmark.stats.stats.median < CHART_BUDGET_S
@@ -32,6 +32,6 @@ def test_history_chart(benchmark):
     series = [ReleaseSeries(f"figure {n}", tuple((i, 1e-6 * (n + 1) * (1 + i % 5)) for i in range(20)))
               for n in range(3)]
     benchmark(lambda: release_chart(series, runs, title="Median time per run", x_label="run (date, torch)",
-                                    y_label="Median time (log scale)", chart_id="bench",
+                                    y_label="Median time (log scale)",
                                     changes=((7.5, "torch 2.14"), (15.5, "torch 2.15"))))
     assert benchmark.stats.stats.median < CHART_BUDGET_S

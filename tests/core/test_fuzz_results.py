@@ -524,8 +524,7 @@ def test_chart_text_that_looks_like_svg_is_drawn_as_written():
     from tipsbench.render.charts import Series, throughput_chart
 
     name = '_id="x" href="#y" url(#z) <b>&amp; {0} $x$ style="fill:red"'
-    svg = throughput_chart([Series(name, ((1024.0, 1e9), (2048.0, 2e9)))], title=name, x_label="x", y_label="y",
-                           chart_id="c", ceiling=(name, 3e9), marks=[(name, 1536.0)])
+    svg = throughput_chart([Series(name, ((1024.0, 1e9), (2048.0, 2e9)))], title=name, x_label="x", y_label="y", ceiling=(name, 3e9), marks=[(name, 1536.0)])
     assert svg_texts(svg).count(name) == 4  # legend twice (series, ceiling), title, mark
     assert f"<title>{escape(name)}</title>" in svg
     assert f'aria-label="{escape(name)}"' in svg

@@ -140,7 +140,7 @@ class TestChart:
     def test_svg_is_inline_themable_and_keeps_text(self):
         """Charts are inline SVG with currentColor and real text (so CJK labels render)."""
         svg = throughput_chart([Series("torch.tensor(a)", ((1024, 1e9), (2048, 2e9)))],
-                               title="复制吞吐量", x_label="数据大小", y_label="吞吐量（GB/s）", chart_id="t1",
+                               title="复制吞吐量", x_label="数据大小", y_label="吞吐量（GB/s）",
                                ceiling=("上限", 3e9), marks=[("L2", 1536)])
         assert svg.startswith("<svg") and "<?xml" not in svg
         assert "currentColor" in svg

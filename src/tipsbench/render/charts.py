@@ -60,13 +60,11 @@ class ReleaseSeries:
 
 
 def throughput_chart(series: Sequence[Series], *, title: str, x_label: str, y_label: str,
-                     chart_id: str, ceiling: tuple[str, float] | None = None,
+                     ceiling: tuple[str, float] | None = None,
                      marks: Sequence[tuple[str, float]] = ()) -> Markup:
     """Inline SVG: one line per series, throughput (GB/s, log) against size (bytes, log2),
-    with an optional dashed ceiling line and dotted vertical marks (cache sizes).
-
-    ``chart_id`` names the chart for its callers; the SVG has no ids to make unique."""
-    del chart_id
+    with an optional dashed ceiling line and dotted vertical marks (cache sizes). The SVG
+    has no ids: several charts on a page can't clash."""
     lines = [sorted((math.log2(x), math.log10(y / 1e9)) for x, y in s.points if _positive(x) and _positive(y))
              for s in series]
     marks = [(name, math.log2(x)) for name, x in marks if _positive(x)]
@@ -90,14 +88,11 @@ def throughput_chart(series: Sequence[Series], *, title: str, x_label: str, y_la
 
 
 def release_chart(series: Sequence[ReleaseSeries], releases: Sequence[str], *, title: str, x_label: str,
-                  y_label: str, chart_id: str, changes: Sequence[tuple[float, str]] = ()) -> Markup:
+                  y_label: str, changes: Sequence[tuple[float, str]] = ()) -> Markup:
     """Inline SVG: one line per headline figure, its median time (log scale) per torch
     release (or per run of one machine); a point a figure wasn't measured at is a gap in
     its line. `changes` draws a dotted line at an x position (a new torch), labelled when
-    there are at most four (more would crowd; the x labels name each point's torch).
-
-    ``chart_id`` names the chart for its callers; the SVG has no ids to make unique."""
-    del chart_id
+    there are at most four (more would crowd; the x labels name each point's torch)."""
     lines = [sorted((x, math.log10(y)) for x, y in s.points if math.isfinite(x) and _positive(y)) for s in series]
     ys = [y for line in lines for _, y in line]
     y_axis = _log_axis(*_padded(ys, 1.0, default=(-6.0, -3.0)), lambda v: fmt.duration(v).replace(" ", "\u00a0"))
@@ -111,7 +106,7 @@ def release_chart(series: Sequence[ReleaseSeries], releases: Sequence[str], *, t
         # Long or many labels are turned, or they would run into each other.
         turned = sum(len(label) for label in labels) > 70 or \
             any(_width(label, TICK_SIZE) > slot - 6 for label in labels)
-        return _XAxis(lo, hi, [(float(i), label) for i, label in enumerate(labels)], grid=True,
+        return _XAxis(lo, hi, [(float(i), label) for i, label in enumerate(labels)],
                       size=NOTE_SIZE if turned else TICK_SIZE, turned=turned)
 
     notes = [(x, name if len(changes) <= 4 else "") for x, name in changes if math.isfinite(x) and lo <= x <= hi]
@@ -145,7 +140,6 @@ class _XAxis:
     lo: float
     hi: float
     ticks: list[tuple[float, str]]
-    grid: bool = True
     size: float = TICK_SIZE
     turned: bool = False                # labels turned by TURN, anchored at their end
 
@@ -396,8 +390,7 @@ class _Layout:
         parts: list[object] = [tag("title", self.title)]
         # Grid, then marks, then the data, then axes and text on top.
         grid = [f"M{_n(left)} {_n(self.y(at))} H{_n(right)}" for at, _ in ys.ticks]
-        if xs.grid:
-            grid += [f"M{_n(self.x(at))} {_n(top)} V{_n(bottom)}" for at, _ in xs.ticks]
+        grid += [f"M{_n(self.x(at))} {_n(top)} V{_n(bottom)}" for at, _ in xs.ticks]
         parts.append(tag("path", d=" ".join(grid), stroke="currentColor", stroke_width="1", opacity="0.15"))
         # A labelled mark's line reaches up to its label's row.
         marks = [f"M{_n(x)} {_n(top - (row + 1) * NOTE_SIZE * LINE + 4 if label else top)} V{_n(bottom)}"

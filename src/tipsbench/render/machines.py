@@ -272,8 +272,7 @@ def history(ctx: PageContext, runs: Sequence[Run], tip: str, tip_title: str) -> 
     changes = tuple((i - 0.5, f"torch {torch_of[i].split('+')[0]}") for i in range(1, len(chosen))
                     if torch_of[i] != torch_of[i - 1])
     chart = release_chart(series, [_run_label(run) for run, _ in chosen], title=text.plain("history_title", loc),
-                          x_label=text.plain("axis_run", loc), y_label=text.plain("axis_time", loc),
-                          chart_id=f"tb-history-{chosen[0][0].key}-{tip}-{loc}", changes=changes)
+                          x_label=text.plain("axis_run", loc), y_label=text.plain("axis_time", loc), changes=changes)
     head = [text.plain("head_run", loc), text.plain("head_torch", loc),
             *(f.head(loc) for f in all_figs)]
     rows = [[cell(run.when, title=run.file_name), run.machine.torch_version,

@@ -134,7 +134,7 @@ def release_bench(ctx: PageContext, args: dict[str, str]) -> Markup:
             series.append(ReleaseSeries(fig.plain(loc), tuple(points)))
         columns.append(cells)
     chart = release_chart(series, releases, title=text.plain("title", loc), x_label=text.plain("axis_release", loc),
-                          y_label=text.plain("axis_time", loc), chart_id=f"tb-releases-{tip}-{loc}")
+                          y_label=text.plain("axis_time", loc))
     # A row per release (a dozen), a column per figure (a few): it fits the page's width,
     # and each row names the results file its numbers come from.
     rows = [[cell(f"torch {run.machine.torch_version}", title=run.file_name), *(column[i] for column in columns)]

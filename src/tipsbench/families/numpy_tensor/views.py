@@ -104,7 +104,7 @@ def numpy_table(ctx: PageContext, args: dict[str, str]) -> Markup:
 def numpy_chart(ctx: PageContext, args: dict[str, str]) -> Markup:
     blocks = []
     dtype = args["dtype"]
-    for index, run in enumerate(_runs(ctx, dtype)):
+    for run in _runs(ctx, dtype):
         records = [r for r in run.for_tip(TIP) if r.dtype == dtype and r.bytes_per_s is not None]
         if not records:
             continue
@@ -116,7 +116,6 @@ def numpy_chart(ctx: PageContext, args: dict[str, str]) -> Markup:
             [Series(name, tuple(points)) for name, points in by_code.items()],
             title=common.plain("chart_title_rate", ctx.locale, dtype=dtype),
             x_label=common.plain("axis_size", ctx.locale), y_label=common.plain("axis_rate", ctx.locale),
-            chart_id=f"tb-numpy-{dtype}-{index}-{ctx.locale}",
             ceiling=(common.plain("ceiling_line", ctx.locale), ceiling) if ceiling else None,
             marks=[(name, float(size)) for name, size in run.machine.caches],
         )

@@ -286,7 +286,7 @@ def chart(ctx: PageContext, args: dict[str, str]) -> Markup:
     op, target, model = args["op"], args["target"], args["model"]
     ceiling_key = CEILING_OF_TARGET.get(target)
     blocks = []
-    for index, run in enumerate(_runs(ctx, _where(args))):
+    for run in _runs(ctx, _where(args)):
         series = chart_series(_records(run), op, target, model)
         if not series:
             continue
@@ -296,7 +296,6 @@ def chart(ctx: PageContext, args: dict[str, str]) -> Markup:
             title=text.plain("chart_title", ctx.locale, op=text.plain(f"op_{op}", ctx.locale), model=model,
                              target=text.plain(f"target_{target}", ctx.locale)),
             x_label=text.plain("axis_size", ctx.locale), y_label=text.plain("axis_rate", ctx.locale),
-            chart_id=f"tb-saveload-{op}-{target}-{model}-{index}-{ctx.locale}",
             ceiling=(ceiling_name(ceiling_key, ctx.locale), value) if value else None,
         )
         blocks.append(machine_line(ctx, run) + tag("figure", svg, class_="tb-figure"))

@@ -220,8 +220,8 @@ def gpu_chart(ctx: PageContext, args: dict[str, str]) -> Markup:
     if not runs:
         return short_notice(ctx)
     blocks = []
-    for run_index, run in enumerate(runs):
-        for dev_index, (device, records) in enumerate(by_device(run)):
+    for run in runs:
+        for device, records in by_device(run):
             series: dict[str, list[tuple[float, float]]] = {}
             for r in records:
                 if _fields(r).direction == direction and r.bytes_per_s:
@@ -233,7 +233,6 @@ def gpu_chart(ctx: PageContext, args: dict[str, str]) -> Markup:
                 [Series(name, tuple(sorted(points))) for name, points in series.items()],
                 title=text.plain("chart_title", ctx.locale, direction=text.plain(direction, ctx.locale), device=device),
                 x_label=text.plain("axis_size", ctx.locale), y_label=text.plain("axis_rate", ctx.locale),
-                chart_id=f"tb-gpu-{direction}-{run_index}-{dev_index}-{ctx.locale}",
                 ceiling=(f"{text.plain('link_line', ctx.locale)} ({link[0]})", link[1]) if link else None,
             )
             blocks.append(machine_line(ctx, run) + tag("figure", svg, class_="tb-figure"))
