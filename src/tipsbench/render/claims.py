@@ -14,13 +14,11 @@ as changed (an older release, another build) is shown as such, not as a broken s
 
 from __future__ import annotations
 
-from mkdocs.utils import get_relative_url
-
 from tipsbench import claims
 from tipsbench.claims import timeline as tl
 from tipsbench.claims.build import BUILD_NAMES
 from tipsbench.claims.files import ClaimsFile, Outcome
-from tipsbench.render.common import versions
+from tipsbench.render.common import page_href, versions
 from tipsbench.render.html import Markup, code_spans, join, tag
 from tipsbench.render.labels import common, define
 from tipsbench.render.observed import localize
@@ -187,9 +185,8 @@ def claim_changes(ctx: PageContext, args: dict[str, str]) -> Markup:
             page = ctx.claim_pages.get(change.claim_id)
             link = Markup()
             if page:
-                target = ("zh/" if ctx.locale == "zh" else "") + (f"{page}/" if page != "index" else "")
-                href = get_relative_url(target or "./", ctx.url)
-                link = " " + tag("a", text.plain("changes_page", ctx.locale, title=ctx.titles.get(page, page)), href=href)
+                link = " " + tag("a", text.plain("changes_page", ctx.locale, title=ctx.titles.get(page, page)),
+                                 href=page_href(ctx, page))
             items.append(tag("div", tag("p", code_spans(claim.text[ctx.locale]) + link)
                              + tag("div", _observed(*change.before, ctx.locale), class_="tb-change-before")
                              + tag("div", _observed(*change.after, ctx.locale), class_="tb-change-after"),

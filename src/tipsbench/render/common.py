@@ -72,6 +72,16 @@ def file_link(ctx: PageContext, run: Run) -> Markup:
     return tag("a", name, href=get_relative_url(url, ctx.url), download=run.file_name) if url else name
 
 
+def page_href(ctx: PageContext, page: str) -> str:
+    """A link from the current page to a page of the site ("numpy", "numpy#from-numpy") in
+    the same language, relative, as MkDocs makes its own (directory URLs: from "tips/" to
+    "../numpy/#from-numpy")."""
+    stem, _, anchor = page.partition("#")
+    root = "" if ctx.locale == "en" else f"{ctx.locale}/"
+    target = root + ("" if stem == "index" else f"{stem}/")
+    return get_relative_url(target or "./", ctx.url) + (f"#{anchor}" if anchor else "")
+
+
 def machine_line(ctx: PageContext, run: Run) -> Markup:
     """The provenance line above a table or chart of `run` (ctx.named records it)."""
     ctx.named.append(run)

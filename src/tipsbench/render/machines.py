@@ -27,7 +27,7 @@ from mkdocs.utils import get_relative_url
 
 from tipsbench import families, fmt
 from tipsbench.render.charts import ReleaseSeries, release_chart
-from tipsbench.render.common import file_link, no_results, profile_name
+from tipsbench.render.common import file_link, no_results, page_href, profile_name
 from tipsbench.render.html import Markup, cell, join, table, tag
 from tipsbench.render.labels import define
 from tipsbench.render.registry import Arg, PageContext, Spec, is_empty, renderer, renderers
@@ -312,8 +312,7 @@ def machine_page(ctx: PageContext, args: dict[str, str]) -> Markup:
                 blocks.append(tag("div", html, id=anchor_id(kind, found_args), class_="tb-machine-block"))
         if blocks:
             title = ctx.titles.get(stem, stem)
-            page = "" if stem == "index" else f"{stem}/"
-            link = tag("a", title, href=_href(ctx, ("" if loc == DEFAULT_LOCALE else f"{loc}/") + page or "./"))
+            link = tag("a", title, href=page_href(ctx, stem))
             parts.append(tag("h3", link, id=f"page-{stem}"))
             parts += blocks
     return join(parts)

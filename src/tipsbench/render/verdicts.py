@@ -13,11 +13,9 @@ evidence.
 
 from __future__ import annotations
 
-from mkdocs.utils import get_relative_url
-
 from tipsbench import verdicts
 from tipsbench.render.claims import span_words
-from tipsbench.render.common import versions
+from tipsbench.render.common import page_href, versions
 from tipsbench.render.html import Markup, cell, code_spans, join, table, tag
 from tipsbench.render.labels import define
 from tipsbench.render.registry import Arg, PageContext, renderer
@@ -47,15 +45,6 @@ text = define("verdict", {
                      "zh": "在本次构建中，证据与这个结论相矛盾："},
     "contradicted_short": {"en": "contradicted by the evidence", "zh": "与证据矛盾"},
 })
-
-
-def _href(ctx: PageContext, page: str) -> str:
-    """A link from the current page to another page's section, relative, as MkDocs makes
-    its own (directory URLs: from "tips/" to "../numpy/#from-numpy")."""
-    stem, _, anchor = page.partition("#")
-    root = "zh/" if ctx.locale == "zh" else ""
-    target = root + ("" if stem == "index" else f"{stem}/")
-    return get_relative_url(target or "./", ctx.url) + (f"#{anchor}" if anchor else "")
 
 
 def _statement(tip: verdicts.Tip, locale: str) -> Markup:
@@ -154,7 +143,7 @@ def _verdict_only(ctx: PageContext, tip: verdicts.Tip) -> Markup:
 def _page_verdicts(ctx: PageContext, args: dict[str, str], verdict_cell=_row_cells) -> Markup:
     rows = []
     for tip in verdicts.tips_for_page(args["page"]):
-        link = tag("a", code_spans(tip.name(ctx.locale)), href=_href(ctx, tip.page))
+        link = tag("a", code_spans(tip.name(ctx.locale)), href=page_href(ctx, tip.page))
         rows.append([link, verdict_cell(ctx, tip)])
     head = [text.plain(k, ctx.locale) for k in ("head_tip", "head_verdict")]
     return table(head, rows, wrap=True)
@@ -172,7 +161,7 @@ def _tips_index(ctx: PageContext, args: dict[str, str], verdict_cell=_row_cells)
     for tip in verdicts.indexed():
         seed = code_spans(tip.seed["en"]) if ctx.locale == "en" else tag("span", tip.seed["zh"], lang="zh")
         stem = tip.page.split("#")[0]
-        page = tag("a", ctx.titles.get(stem, stem), href=_href(ctx, tip.page))
+        page = tag("a", ctx.titles.get(stem, stem), href=page_href(ctx, tip.page))
         rows.append([str(tip.index), seed, verdict_cell(ctx, tip), page])
     head = [text.plain(k, ctx.locale) for k in ("head_seed", "head_verdict", "head_page")]
     return table(["#", *head], rows, wrap=True)
