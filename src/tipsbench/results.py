@@ -242,15 +242,15 @@ def _fast_loads(raw: bytes) -> object:
 
 def decode_json(path: Path, raw: bytes) -> object:
     """The JSON value of a file's bytes (read_bounded's), or ResultsError (one line)."""
+    fast = _fast_loads(raw)  # (orjson refuses what isn't UTF-8, a BOM and empty input too)
+    if fast is not _UNREAD:
+        return fast
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ResultsError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     if not text.strip():
         raise ResultsError(path, "is empty")
-    fast = _fast_loads(raw)
-    if fast is not _UNREAD:
-        return fast
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -378,16 +378,10 @@ def _check_grid(top: Reader, records: tuple[Record, ...]) -> None:
     if _grid_fits(records):
         return
     seen: dict[tuple[str, str], set] = {}
-    names_of: dict[type, tuple[str, ...]] = {}  # a family's field names, looked up once per run
-    for index, record in enumerate(records):
-        values = [("tip", record.tip), ("variant", record.variant), ("code", record.code), ("dtype", record.dtype),
-                  ("nbytes", record.nbytes), ("ceiling", record.ceiling)]
-        fields = record.fields
-        if fields is not None and dataclasses.is_dataclass(fields):
-            kind = type(fields)
-            if kind not in names_of:
-                names_of[kind] = tuple(f.name for f in dataclasses.fields(fields))
-            values += [(name, getattr(fields, name)) for name in names_of[kind]]
+    for index, record in enumerate(records):  # a file being refused: find the first record past the limit
+        values = [(name, getattr(record, name)) for name in ("tip", *_COMMON_FIELDS)]
+        if dataclasses.is_dataclass(record.fields):
+            values += [(f.name, getattr(record.fields, f.name)) for f in dataclasses.fields(record.fields)]
         for name, value in values:
             if type(value) is not str and type(value) is not int:  # (bool is not int here)
                 continue

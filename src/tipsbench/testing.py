@@ -8,6 +8,7 @@ import copy
 from pathlib import Path
 
 from tipsbench.results import FORMAT, Run, parse_run
+from tipsbench.storage import run_file_name
 
 MACHINE = {
     "format": FORMAT, "key": "test-cpu_2t", "profile": "quick",
@@ -120,7 +121,7 @@ def synthetic_fleet(source: Path, folder: Path, machines: int = 20, runs_per_mac
             ours["cpu"]["model"] = f"Synthetic CPU {m:02d}"
             when = start + timedelta(days=r, minutes=m)
             copied["datetime"] = when.isoformat()
-            path = folder / f"{ours['key']}_{when.strftime('%Y%m%dT%H%M%SZ')}.json"
+            path = folder / run_file_name(ours["key"], when)
             path.write_text(json.dumps(copied), encoding="utf-8")
             written.append(path)
     return written
