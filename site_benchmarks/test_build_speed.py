@@ -10,7 +10,9 @@ Benchmarks, not tests: run them on purpose, they take several minutes:
     pytest site_benchmarks --benchmark-json build-speed.json
 
 Each build is `mkdocs build` in a child process (what an author runs), into a throwaway
-folder. The ratios are checked at the end, from the medians, and recorded in the JSON.
+folder, from a copy of the site's sources: a build writes its machines' pages into
+docs/machines/, and the 20 synthetic machines must not land in the checkout's. The ratios
+are checked at the end, from the medians, and recorded in the JSON.
 """
 
 from __future__ import annotations
@@ -37,19 +39,40 @@ def work(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("build-speed")
 
 
+# What a build reads, relative to mkdocs.yml (its docs_dir, custom_dir, hooks, results_dir).
+SOURCES = ("mkdocs.yml", "docs", "overrides", "hooks", "results")
+
+
 @pytest.fixture(scope="module")
-def plain_config(work) -> Path:
+def site_sources(work) -> Path:
+    """A copy of the site's sources (without generated machine pages)."""
+    folder = work / "sources"
+    folder.mkdir()
+    for name in SOURCES:
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, folder / name, ignore=shutil.ignore_patterns("machines"))
+        else:
+            shutil.copy2(ROOT / name, folder / name)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def config(site_sources) -> Path:
+    return site_sources / "mkdocs.yml"
+
+
+@pytest.fixture(scope="module")
+def plain_config(site_sources) -> Path:
     """mkdocs.yml without the tipsbench plugin: the same pages, hooks and theme; the
     markers stay HTML comments."""
-    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    text = (site_sources / "mkdocs.yml").read_text(encoding="utf-8")
     plain, found = re.subn(r"\n  - tipsbench:\n(?:      .*\n)*", "\n", text)
     assert found == 1, "could not find the tipsbench plugin in mkdocs.yml"
     # The machine pages the plugin generates into docs/machines/ are not "the same docs".
     plain += "\nexclude_docs: |\n  machines/\n"
-    path = ROOT / ".plain-mkdocs.yml"  # beside mkdocs.yml: docs_dir and hooks are relative to it
+    path = site_sources / "plain-mkdocs.yml"  # beside mkdocs.yml: docs_dir and hooks are relative to it
     path.write_text(plain, encoding="utf-8")
-    yield path
-    path.unlink()
+    return path
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +89,7 @@ def build(config: Path, site: Path, cache: Path, results: Path | None = None) ->
     if results is not None:
         env["TIPSBENCH_RESULTS"] = str(results)
     done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)],
-                          cwd=ROOT, env=env, capture_output=True, text=True)
+                          cwd=config.parent, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
 
 
@@ -80,28 +103,28 @@ def test_plain_build(benchmark, work, plain_config):
     timed(benchmark, "plain", lambda: build(plain_config, work / "site-plain", work / "cache-plain"))
 
 
-def test_cold_build(benchmark, work):
+def test_cold_build(benchmark, work, config):
     cache = work / "cache-cold"
-    timed(benchmark, "cold", lambda: build(ROOT / "mkdocs.yml", work / "site-cold", cache),
+    timed(benchmark, "cold", lambda: build(config, work / "site-cold", cache),
           setup=lambda: shutil.rmtree(cache, ignore_errors=True))
 
 
-def test_cached_build(benchmark, work):
+def test_cached_build(benchmark, work, config):
     cache = work / "cache-warm"
-    build(ROOT / "mkdocs.yml", work / "site-warm", cache)  # fills the cache
-    timed(benchmark, "cached", lambda: build(ROOT / "mkdocs.yml", work / "site-warm", cache))
+    build(config, work / "site-warm", cache)  # fills the cache
+    timed(benchmark, "cached", lambda: build(config, work / "site-warm", cache))
 
 
-def test_fleet_cold_build(benchmark, work, fleet):
+def test_fleet_cold_build(benchmark, work, config, fleet):
     cache = work / "cache-fleet"
-    timed(benchmark, "fleet_cold", lambda: build(ROOT / "mkdocs.yml", work / "site-fleet", cache, fleet),
+    timed(benchmark, "fleet_cold", lambda: build(config, work / "site-fleet", cache, fleet),
           setup=lambda: shutil.rmtree(cache, ignore_errors=True))
 
 
-def test_fleet_cached_build(benchmark, work, fleet):
+def test_fleet_cached_build(benchmark, work, config, fleet):
     cache = work / "cache-fleet-warm"
-    build(ROOT / "mkdocs.yml", work / "site-fleet-warm", cache, fleet)
-    timed(benchmark, "fleet_cached", lambda: build(ROOT / "mkdocs.yml", work / "site-fleet-warm", cache, fleet))
+    build(config, work / "site-fleet-warm", cache, fleet)
+    timed(benchmark, "fleet_cached", lambda: build(config, work / "site-fleet-warm", cache, fleet))
 
 
 def test_page_weight(benchmark, work):
