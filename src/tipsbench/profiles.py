@@ -8,6 +8,9 @@ PROFILE_ENV = "TIPSBENCH_PROFILE"
 QUICK = "quick"
 FULL = "full"
 PROFILES = (QUICK, FULL)
+# Seconds of timed rounds per benchmark: what keeps each profile in its time box (the
+# pytest suites and the all-reduce runner alike).
+TIMING_BUDGET_S = {QUICK: 0.08, FULL: 0.35}
 
 
 class ProfileError(ValueError):

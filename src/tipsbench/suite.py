@@ -9,7 +9,7 @@ import functools
 import pytest
 
 from tipsbench import machine
-from tipsbench.profiles import FULL, QUICK, ProfileError, profile_from_env
+from tipsbench.profiles import FULL, QUICK, TIMING_BUDGET_S, ProfileError, profile_from_env
 
 PROFILE_KEY = pytest.StashKey[str]()
 PROGRESS_KEY = pytest.StashKey[dict]()
@@ -47,8 +47,8 @@ def caches() -> dict[str, int]:
 
 
 def timing_budget_s(config: pytest.Config) -> float:
-    """Seconds of timed rounds per benchmark: what keeps each profile in its time box."""
-    return 0.35 if is_full(config) else 0.08
+    """Seconds of timed rounds per benchmark (profiles.TIMING_BUDGET_S)."""
+    return TIMING_BUDGET_S[FULL if is_full(config) else QUICK]
 
 
 # -- progress: how much of the selection ran, and whether the session was interrupted ---

@@ -29,24 +29,22 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from tipsbench import fmt
+from tipsbench import devtiming, fmt
 from tipsbench.cases import format_bytes
 from tipsbench.families.collectives import catalog
 from tipsbench.families.collectives.records import ALL_REDUCE, bus_factor
-from tipsbench.profiles import FULL, PROFILES, ProfileError, profile_from_env
+from tipsbench.machine import Device
+from tipsbench.profiles import FULL, PROFILES, TIMING_BUDGET_S, ProfileError, profile_from_env
 from tipsbench.timing import MIN_ROUNDS, rounds_for
 
 PROG = "tipsbench collectives"
 MODULE = "tipsbench.families.collectives.run"  # __name__ is "__main__" under torchrun -m
 COMMAND = "torchrun --standalone --nproc-per-node=N -m tipsbench.families.collectives.run --results-dir DIR"
 WARMUP_CALLS = 5
-# Seconds of timed rounds per size, as the suites' timing budgets (suite.timing_budget_s).
-BUDGET_S = {"quick": 0.08, "full": 0.35}
 TORCHRUN_ENV = ("RANK", "WORLD_SIZE", "LOCAL_RANK")
 
 
@@ -128,6 +126,7 @@ class Ranks:
         if cuda:
             too_many(world, torch_module.cuda.device_count())
         self.device = torch_module.device("cuda", world.local_rank) if cuda else torch_module.device("cpu")
+        self.timer = devtiming.choose(self.device, torch_module)
         self.backend = catalog.backend_for(self.device.type)
         if cuda:
             torch_module.cuda.set_device(self.device)
@@ -139,16 +138,11 @@ class Ranks:
     def label(self) -> str:
         if self.device.type != "cuda":
             return "cpu"
-        return f"cuda:{self.device.index} {self.torch.cuda.get_device_name(self.device)}"
+        return Device("cuda", self.device.index, self.torch.cuda.get_device_name(self.device)).label
 
     @property
     def timing(self) -> str:
-        sync = "cuda.synchronize + " if self.device.type == "cuda" else ""
-        return f"barrier + {sync}perf_counter, slowest rank per round"
-
-    def sync(self) -> None:
-        if self.device.type == "cuda":
-            self.torch.cuda.synchronize(self.device)
+        return f"barrier + {self.timer.method}, slowest rank per round"
 
     def barrier(self) -> None:
         if self.backend == catalog.NCCL:
@@ -178,23 +172,17 @@ def measure(ranks: Ranks, nbytes: int, budget_s: float) -> list[float]:
     x = torch.empty(nbytes // catalog.ITEM_BYTES, dtype=torch.float32, device=ranks.device)
     x.fill_(world.rank + 1)
     call(x)
-    ranks.sync()
+    ranks.timer.sync()
     expected = catalog.expected_sum(world.size)
     if not ranks.all_agree(bool((x == expected).all())):
         raise RuntimeError(f"all_reduce of {fmt.size(nbytes)} gave a wrong sum on some rank (expected {expected:g} "
                            f"everywhere; rank {world.rank} has {x[0].item():g})")
     x.zero_()
-    for _ in range(WARMUP_CALLS):
-        call(x)
-    ranks.sync()
+    ranks.timer.warm_up(call, (x,), WARMUP_CALLS)
 
     def timed_round() -> float:
         ranks.barrier()
-        ranks.sync()
-        start = time.perf_counter()
-        call(x)
-        ranks.sync()
-        return time.perf_counter() - start
+        return ranks.timer.wall_seconds(call, (x,))  # synced before and after
 
     first = min(timed_round() for _ in range(3))
     rounds = rounds_for(ranks.slowest([first])[0], budget_s)  # the same on every rank
@@ -279,8 +267,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{'size':>10} {'median':>10} {'algbw':>12} {'busbw':>12} {'rounds':>7}")
         benchmarks = []
         for nbytes in sizes:
-            seconds = measure(ranks, nbytes, BUDGET_S[profile])
-            entry = benchmark_entry(ranks, nbytes, seconds, BUDGET_S[profile])
+            seconds = measure(ranks, nbytes, TIMING_BUDGET_S[profile])
+            entry = benchmark_entry(ranks, nbytes, seconds, TIMING_BUDGET_S[profile])
             benchmarks.append(entry)
             if lead:
                 extra, stats = entry["extra_info"], entry["stats"]
