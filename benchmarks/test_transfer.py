@@ -103,7 +103,7 @@ def test_peer_copy(benchmark, peer_case, peer_links, request):
         fits, why = transfer.fits_on_device(nbytes, 1, torch.cuda.mem_get_info(device.index)[0])
         if not fits:
             pytest.skip(f"{peer_case.id}: {device.torch_name} {why}")
-    args = transfer.make_peer_inputs(variant, source.torch_name, target.torch_name, nbytes, torch)
+    args = transfer.make_inputs(variant, source.torch_name, nbytes, torch, target=target.torch_name)
 
     timer = transfer.peer_timer(devtiming.choose(torch.device(source.torch_name), torch), target.torch_name, torch)
     fn = variant.compile()

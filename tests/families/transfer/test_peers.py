@@ -62,14 +62,13 @@ class TestCases:
     @pytest.mark.parametrize("variant", transfer.PEER_VARIANTS, ids=lambda v: v.name)
     def test_the_shown_code_runs_and_moves_the_bytes(self, variant):
         """Compiled as shown, each peer variant copies the payload (CPU to CPU here)."""
-        args = transfer.make_peer_inputs(variant, "cpu", "cpu", 4 * KiB, torch)
+        args = transfer.make_inputs(variant, "cpu", 4 * KiB, torch, target="cpu")
         result = variant.compile()(*args)
         assert isinstance(result, torch.Tensor) and result.nbytes == 4 * KiB and bool((result == 1).all())
 
-    def test_unknown_peer_input_is_refused(self):
-        bad = transfer.Variant("bad", transfer.P2P, "x", ("x",), False, False)
-        with pytest.raises(ValueError, match="'bad' needs unknown input 'x'"):
-            transfer.make_peer_inputs(bad, "cpu", "cpu", 4 * KiB, torch)
+    def test_a_peer_variant_needs_its_target(self):
+        with pytest.raises(ValueError, match="'p2p_copy' needs a target device for 'd_peer'"):
+            transfer.make_inputs(transfer.PEER_VARIANTS_BY_NAME["p2p_copy"], "cpu", 4 * KiB, torch)
 
     def test_the_timer_waits_for_both_gpus(self):
         """A round ends when the source and the target have both finished."""

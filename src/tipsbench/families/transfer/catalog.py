@@ -81,8 +81,8 @@ VARIANTS_BY_NAME = {v.name: v for v in VARIANTS}
 # warm-up pays for that, never a timed round. Without peer access the driver stages
 # the copy through host memory.
 PEER_VARIANTS: tuple[Variant, ...] = (
-    Variant("p2p_to", P2P, "d.to(peer)", ("d", "peer"), False, False, only=("cuda",)),
-    Variant("p2p_copy", P2P, "d_peer.copy_(d)", ("d", "d_peer"), False, False, only=("cuda",)),
+    Variant("p2p_to", P2P, "d.to(peer)", ("d", "peer"), False, False),
+    Variant("p2p_copy", P2P, "d_peer.copy_(d)", ("d", "d_peer"), False, False),
 )
 PEER_VARIANTS_BY_NAME = {v.name: v for v in PEER_VARIANTS}
 
@@ -135,22 +135,6 @@ def peer_of(case: Case) -> tuple[str, str]:
     return source, target
 
 
-def make_peer_inputs(variant: Variant, source: str, target: str, nbytes: int, torch_module) -> tuple:
-    """A peer variant's inputs (on the source GPU, or the target's buffer or name), then the source."""
-    count = nbytes // 4
-    made: list[object] = []
-    for name in variant.inputs:
-        if name == "d":
-            made.append(torch_module.ones(count, dtype=torch_module.float32, device=source))
-        elif name == "d_peer":
-            made.append(torch_module.ones(count, dtype=torch_module.float32, device=target))
-        elif name == "peer":
-            made.append(target)
-        else:
-            raise ValueError(f"variant {variant.name!r} needs unknown input {name!r}")
-    return (*made, source)
-
-
 def peer_timer(timer, target: str, torch_module):
     """The source GPU's timer (devtiming.choose), waiting for the target GPU too: each round
     ends when both have finished, and the events sit on the source's stream, the copy's."""
@@ -185,11 +169,15 @@ def fits_on_device(nbytes: int, buffers: int, free_bytes: int | None) -> tuple[b
     return False, f"needs {needed / MiB:.0f} MiB of device memory, {free_bytes / MiB:.0f} MiB free"
 
 
-def make_inputs(variant: Variant, device: str, nbytes: int, torch_module) -> tuple:
-    """The variant's inputs (page-touched, so no first-touch fault is timed), then device."""
+def make_inputs(variant: Variant, device: str, nbytes: int, torch_module, target: str | None = None) -> tuple:
+    """The variant's inputs (page-touched, so no first-touch fault is timed), then device.
+    A peer variant's `target` GPU takes the buffer it copies into (d_peer) or is passed
+    itself (peer)."""
     count = nbytes // 4
-    made = []
+    made: list[object] = []
     for name in variant.inputs:
+        if name in ("d_peer", "peer") and target is None:
+            raise ValueError(f"variant {variant.name!r} needs a target device for {name!r}")
         if name in ("t", "t_dst"):
             made.append(torch_module.ones(count, dtype=torch_module.float32))
         elif name in ("t_pinned", "t_pinned_dst"):
@@ -198,6 +186,10 @@ def make_inputs(variant: Variant, device: str, nbytes: int, torch_module) -> tup
             made.append(torch_module.ones(count, dtype=torch_module.float32).numpy())
         elif name in DEVICE_INPUTS:
             made.append(torch_module.ones(count, dtype=torch_module.float32, device=device))
+        elif name == "d_peer":
+            made.append(torch_module.ones(count, dtype=torch_module.float32, device=target))
+        elif name == "peer":
+            made.append(target)
         else:
             raise ValueError(f"variant {variant.name!r} needs unknown input {name!r}")
     return (*made, device)
