@@ -3,6 +3,7 @@ dtype, size, device) shared by the benchmarks, the results loader and the site."
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 KiB = 1 << 10
@@ -36,17 +37,18 @@ def format_bytes(nbytes: float) -> str:
     return f"{int(nbytes)}B"
 
 
-_UNITS = {"GiB": GiB, "MiB": MiB, "KiB": KiB, "B": 1}
+# A size as a user types it or sysfs writes it: K, M and G are binary (KiB, MiB, GiB);
+# "4 KB" is refused rather than guessed at (a kilobyte may be 1000 bytes).
+_SIZE = re.compile(r"(\d+)\s*(?:([KMG])(?:iB)?|B)?")
 
 
 def parse_bytes(text: str) -> int:
-    """format_bytes' inverse, for sizes a user types: '4096', '4KiB', '64MiB', '1GiB'."""
-    cleaned = text.strip()
-    for unit, scale in (*_UNITS.items(), ("", 1)):
-        number = cleaned.removesuffix(unit).strip()
-        if cleaned.endswith(unit) and number.isdigit():
-            return int(number) * scale
-    raise ValueError(f"{text!r} is not a size such as 4096, 4KiB, 64MiB or 1GiB")
+    """format_bytes' inverse, for sizes typed with --sizes ('4096', '4KiB', '64MiB',
+    '1GiB') and cache sizes from sysfs ('32K', '1024K', '32M')."""
+    found = _SIZE.fullmatch(text.strip())
+    if not found:
+        raise ValueError(f"{text!r} is not a size such as 4096, 4KiB, 64MiB or 1GiB")
+    return int(found.group(1)) * {None: 1, "K": KiB, "M": MiB, "G": GiB}[found.group(2)]
 
 
 # The bandwidth sweep, as CUDA's bandwidthTest steps it: 4 KiB × 4^k up to 1 GiB (ten

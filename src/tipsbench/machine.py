@@ -13,19 +13,12 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from tipsbench.cases import parse_bytes
+
 SYSFS_CACHE = Path("/sys/devices/system/cpu/cpu0/cache")
 # Where we look for accelerators; the results file records the list so a CPU-only run
 # says what it looked for, not just that it found nothing.
 ACCELERATORS_CHECKED = ("cuda", "mps")
-
-
-def parse_size(text: str) -> int:
-    """Bytes in a sysfs cache size such as '32K', '1024K' or '32M'."""
-    match = re.fullmatch(r"\s*(\d+)\s*([KMG]?)B?\s*", text, re.IGNORECASE)
-    if not match:
-        raise ValueError(f"cache size {text!r} is not of the form 32K / 1M")
-    number, unit = int(match.group(1)), match.group(2).upper()
-    return number * {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}[unit]
 
 
 def cache_sizes(root: Path = SYSFS_CACHE) -> dict[str, int]:
@@ -40,7 +33,7 @@ def cache_sizes(root: Path = SYSFS_CACHE) -> dict[str, int]:
             try:
                 level = (index / "level").read_text().strip()
                 kind = (index / "type").read_text().strip()
-                size = parse_size((index / "size").read_text())
+                size = parse_bytes((index / "size").read_text())
             except (OSError, ValueError):
                 continue
             if kind == "Instruction":

@@ -7,6 +7,7 @@ import pytest
 import torch
 
 from tipsbench import machine
+from tipsbench.cases import parse_bytes
 
 
 def make_sysfs(root, entries):
@@ -19,10 +20,10 @@ def make_sysfs(root, entries):
 
 
 class TestCaches:
-    @pytest.mark.parametrize("text, value", [("32K", 32768), ("1024K", 1 << 20), ("32M", 32 << 20), ("512", 512)])
+    @pytest.mark.parametrize("text, value", [("32K\n", 32768), ("1024K", 1 << 20), ("32M", 32 << 20), ("512", 512)])
     def test_parse_size(self, text, value):
-        """sysfs size strings become bytes."""
-        assert machine.parse_size(text) == value
+        """sysfs size strings become bytes (cases.parse_bytes reads them)."""
+        assert parse_bytes(text) == value
 
     def test_reads_sysfs_and_skips_instruction_cache(self, tmp_path):
         """Data and unified caches are read per level; the instruction cache is ignored."""
