@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The one command a contributor with a GPU runs: check the devices, time the CPU <-> GPU
-# transfer suite (full profile: 4 KiB to 1 GiB, every visible GPU), and write a compact
+# transfer suite (full profile: 4 KiB to 1 GiB, every visible GPU; with two or more, the
+# GPU -> GPU peer copies too), and write a compact
 # results file into results/ (or $TIPSBENCH_GPU_OUT). Open a pull request with that file.
 #
 #   bash scripts/gpu_run.sh                          # full sweep, about 2-5 minutes per GPU

@@ -106,10 +106,13 @@ def link_of(device, smi: list[dict] | None = None, root: Path = SYSFS_PCI) -> Li
     link = sysfs_link(device.pci_bus_id, root)
     if link is not None:
         return link
-    for row in smi if smi is not None else nvidia_smi_gpus():
-        if same_bus_id(row["pci_bus_id"], device.pci_bus_id):
-            return row["link"]
-    return None
+    row = smi_row(device, smi if smi is not None else nvidia_smi_gpus())
+    return row["link"] if row is not None else None
+
+
+def smi_row(device, smi: list[dict]) -> dict | None:
+    """nvidia-smi's row (nvidia_smi_gpus) for a device (anything with ``pci_bus_id``), by bus id."""
+    return next((row for row in smi if same_bus_id(row["pci_bus_id"], device.pci_bus_id)), None)
 
 
 def run_text(cmd: list[str]) -> str | None:

@@ -13,9 +13,9 @@ from collections.abc import Callable
 
 from tipsbench.cases import bandwidth_sweep, parse_bytes
 from tipsbench.families.collectives import TIP
-from tipsbench.families.collectives.records import ALL_REDUCE
 
-__all__ = ["ALL_REDUCE", "CODE", "DTYPE", "TIP", "backend_for", "compile_call", "expected_sum", "sizes"]
+__all__ = ["CODE", "DTYPE", "ITEM_BYTES", "NCCL", "TIP", "backend_for", "compile_call", "expected_sum", "parse_size",
+           "sizes"]
 
 CODE = "dist.all_reduce(x)"  # op=SUM, the default
 DTYPE = "float32"

@@ -122,7 +122,6 @@ class Lookup:
     read millions of records."""
 
     def __init__(self, records: Sequence[Record]):
-        self.records = records
         self._found: dict[tuple[Model, str, str], Record] = {}
         self._params: dict[Model, int] = {}
         for r in records:

@@ -52,9 +52,8 @@ def topology(run: Callable[[list[str]], str | None] | None = None) -> dict[tuple
 
 def link_between(source, target, smi_gpus: list[dict], paths: dict[tuple[int, int], str]) -> str | None:
     """The path between two devices (anything with ``pci_bus_id``), or None where unknown."""
-    a, b = (next((g["index"] for g in smi_gpus if pcie.same_bus_id(g["pci_bus_id"], d.pci_bus_id)), None)
-            for d in (source, target))
-    return None if a is None or b is None else paths.get((a, b))
+    a, b = (pcie.smi_row(d, smi_gpus) for d in (source, target))
+    return None if a is None or b is None else paths.get((a["index"], b["index"]))
 
 
 def link_kind(path: str | None) -> str | None:
