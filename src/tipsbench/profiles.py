@@ -11,6 +11,10 @@ PROFILES = (QUICK, FULL)
 # Seconds of timed rounds per benchmark: what keeps each profile in its time box (the
 # pytest suites and the all-reduce runner alike).
 TIMING_BUDGET_S = {QUICK: 0.08, FULL: 0.35}
+# Seconds each paired comparison of a rule may take before it stops undecided
+# (tipsbench.pairing: most decide at their first look, long before). `tipsbench check`
+# uses the quick one unless told otherwise (--budget).
+PAIRED_BUDGET_S = {QUICK: 3.0, FULL: 10.0}
 
 
 class ProfileError(ValueError):

@@ -29,6 +29,7 @@ except ImportError:  # pragma: no cover - exercised where orjson isn't installed
 
 from tipsbench import fmt
 from tipsbench.errors import open_problem
+from tipsbench.paired import PAIRED, Summary
 from tipsbench.schema import MAX_BYTES, MAX_SECONDS, Reader, ResultsError, forbidden_problem, quote
 
 __all__ = ["FORMAT", "Accelerator", "Ceiling", "Machine", "Record", "ResultsError", "Run",
@@ -168,6 +169,14 @@ class Run:
     def for_tip(self, tip: str) -> list[Record]:
         return list(self._by_tip.get(tip, ()))
 
+    def paired(self, case: str) -> Summary | None:
+        """The paired comparison `case` ("<rule id>/<name>") this run measured, if any."""
+        return self._paired.get(case)
+
+    @functools.cached_property
+    def _paired(self) -> dict[str, Summary]:
+        return {r.variant: r.fields for r in self.for_tip(PAIRED) if isinstance(r.fields, Summary)}
+
     @functools.cached_property
     def _by_tip(self) -> dict[str, tuple[Record, ...]]:
         """The records of each tip, sorted out once: the pages ask a run for one tip's
@@ -198,7 +207,7 @@ def _fields_parsers() -> dict[str, Callable[[Reader], object]]:
     from tipsbench import families
 
     families.discover("records")
-    return _FAMILY_FIELDS
+    return {PAIRED: Summary.parse, **_FAMILY_FIELDS}
 
 
 # --- loading ---------------------------------------------------------------------------

@@ -36,7 +36,7 @@ class Plan:
 def plan(fn: Callable[..., object], args: tuple, budget_s: float) -> Plan:
     """Choose iterations and rounds so that the timed part takes about `budget_s`."""
     fn(*args)  # first call: imports, allocator growth, lazy init; never timed
-    one = _single_call_s(fn, args)
+    one = single_call_s(fn, args)
     iterations = max(1, int(MIN_ROUND_S / one) + 1) if one < MIN_ROUND_S else 1
     round_s = one * iterations
     rounds = rounds_for(round_s, budget_s)
@@ -51,7 +51,7 @@ def rounds_for(round_s: float, budget_s: float) -> int:
     return max(MIN_ROUNDS, min(MAX_ROUNDS, int(budget_s / round_s)))
 
 
-def _single_call_s(fn: Callable[..., object], args: tuple) -> float:
+def single_call_s(fn: Callable[..., object], args: tuple) -> float:
     """Best of a few timed batches, per call: a fast, noise-resistant first estimate."""
     best = float("inf")
     batch = 1

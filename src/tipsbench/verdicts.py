@@ -11,37 +11,78 @@ that its evidence contradicts is shown as such and fails ``mkdocs build --strict
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from tipsbench import claims
 from tipsbench.claims.timeline import Judgement, Span, Timeline, evidence_outcome, judge, span
-from tipsbench.results import Record, Run, newest_per_machine
+from tipsbench.paired import FAILS, INCONCLUSIVE, PAIRED, Need, Summary
+from tipsbench.paired import HOLDS as PAIR_HOLDS
+from tipsbench.results import Run, newest_per_machine
 
 HOLDS, PARTLY, ONLY_IF, OUTDATED, DOES_NOT_HOLD = "holds", "partly-holds", "holds-only-if", "outdated", "does-not-hold"
 VERDICTS = (HOLDS, PARTLY, ONLY_IF, OUTDATED, DOES_NOT_HOLD)
-# Two medians closer than this are "no meaningful difference" however tight the runs were:
-# a shared machine moves by this much from minute to minute.
-SAME_WITHIN = 0.10
 
 
 @dataclass(frozen=True)
 class RuleResult:
-    """What a rule found in one run: True/False, or None when the run lacks the data."""
+    """What a rule found in one run: each of its comparisons with its decision, and the
+    rule's: True (every comparison holds), False (one fails), None (otherwise: undecided,
+    postponed on a busy machine, or not measured when `found` is empty)."""
 
-    holds: bool | None  # None with a detail: measured, but within the noise (inconclusive)
-    detail: str  # the numbers it used, language-neutral ("mlp 1 MiB: 1.67× (noise ±17%)"); "" = not measured
+    holds: bool | None
+    found: tuple[tuple[Summary, str], ...] = ()  # (comparison, its decision: paired.HOLDS… or POSTPONED)
+
+    @property
+    def measured(self) -> bool:
+        return bool(self.found)
+
+    @property
+    def postponed(self) -> bool:
+        """Undecided because a comparison that would have failed ran on a busy machine."""
+        return self.holds is None and any(d == POSTPONED for _, d in self.found)
+
+    @property
+    def detail(self) -> str:
+        """The numbers, in English: "mlp: 1.59× (95% CI 1.48–1.71, 40 pairs); cnn: …"."""
+        return "; ".join(f"{s.name}: {s.interval_text()}" for s, _ in self.found)
+
+
+# A comparison that would fail, measured while the machine was busy (paired.Summary.decide).
+POSTPONED = "postponed"
 
 
 @dataclass(frozen=True)
 class Rule:
-    """A statement about measured numbers that the verdict asserts, evaluated on each
-    machine's newest run of the rule's tip (the run its page shows)."""
+    """A statement about measured numbers that a verdict asserts: each of its comparisons
+    (``<id>/<case>``, measured by tipsbench.pairing) must have its ratio A/B in `need`.
+    Evaluated on each machine's newest run that measured it."""
 
     id: str
-    tip: str  # the family whose records it reads
     text: dict[str, str]  # locale -> the statement, one sentence
-    evaluate: Callable[[Run], RuleResult] = field(compare=False)
+    need: Need
+    cases: tuple[str, ...]  # the comparisons' names after "<id>/"
+
+    @property
+    def case_ids(self) -> tuple[str, ...]:
+        return tuple(f"{self.id}/{name}" for name in self.cases)
+
+    def decide(self, summary: Summary) -> str:
+        decision = summary.decide(self.need)
+        if decision == INCONCLUSIVE and summary.load.busy and self.need.decide(summary.low, summary.high) == FAILS:
+            return POSTPONED
+        return decision
+
+    def evaluate(self, run: Run) -> RuleResult:
+        found = tuple((s, self.decide(s)) for s in (run.paired(case) for case in self.case_ids) if s is not None)
+        if not found:
+            return RuleResult(None)
+        decisions = [d for _, d in found]
+        if FAILS in decisions:
+            return RuleResult(False, found)
+        if len(found) == len(self.cases) and all(d == PAIR_HOLDS for d in decisions):
+            return RuleResult(True, found)
+        return RuleResult(None, found)
 
 
 @dataclass(frozen=True)
@@ -99,7 +140,7 @@ class Evidence:
 
     tip: Tip
     claims: tuple[tuple[str, Judgement], ...]
-    rules: tuple[tuple[Rule, str, RuleResult], ...]  # (rule, results file name, result)
+    rules: tuple[tuple[Rule, str, RuleResult], ...]  # (rule, results file name, result), measured ones only
     releases: Span | None = None  # where all its claims held, over the shipped releases
 
     @property
@@ -144,45 +185,12 @@ def evaluate(tip: Tip, runs: Iterable[Run], timeline: Timeline | None = None) ->
     results = []
     runs = tuple(runs)
     for rule in tip.rules:
-        for run in newest_per_machine(runs, rule.tip):
+        prefix = rule.id + "/"
+        for run in newest_per_machine(runs, PAIRED, where=lambda r, p=prefix: r.variant.startswith(p)):
             result = rule.evaluate(run)
-            if result.holds is not None or result.detail:
+            if result.measured:
                 results.append((rule, run.file_name, result))
     return Evidence(tip, statuses, tuple(results), release_span(tip, timeline))
-
-
-# --- comparing two measurements ---------------------------------------------------------
-
-@dataclass(frozen=True)
-class Comparison:
-    """a's median over b's, and whether the difference is bigger than the runs' noise."""
-
-    ratio: float
-    noise: float  # relative: a difference within ±noise is no meaningful difference
-
-    @property
-    def meaningful(self) -> bool:
-        return abs(self.ratio - 1) > self.noise
-
-    @property
-    def a_faster(self) -> bool:
-        return self.meaningful and self.ratio < 1
-
-    @property
-    def a_slower(self) -> bool:
-        return self.meaningful and self.ratio > 1
-
-    def __str__(self) -> str:
-        return f"{self.ratio:.2f}× (noise ±{self.noise:.0%})"
-
-
-def compare(a: Record, b: Record) -> Comparison | None:
-    """a ÷ b by median time. The noise is half the two relative IQRs added (each run's
-    middle half spans ±IQR/2 around its median), never under SAME_WITHIN."""
-    if a.median_s <= 0 or b.median_s <= 0:
-        return None
-    spread = (a.iqr_s / a.median_s + b.iqr_s / b.median_s) / 2
-    return Comparison(a.median_s / b.median_s, max(SAME_WITHIN, spread))
 
 
 def tips_for_page(page: str) -> list[Tip]:

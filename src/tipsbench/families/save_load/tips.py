@@ -1,109 +1,40 @@
 """The save & load tips, with their verdicts, the claims and the rules on the numbers.
 
 The rules compare like with like: a whole-model load against a state_dict load under
-the same (``weights_only``) unpickler, both from a file in the page cache, and file
-sizes of the same model.
+the same (``weights_only``) unpickler, both from a file in the page cache, saves of the
+same model into the same buffer, and file sizes of the same model.
 """
 
 from __future__ import annotations
 
-from tipsbench.cases import MiB
-from tipsbench.families.save_load import TIP
-from tipsbench.families.save_load.records import CACHED, FILE
-from tipsbench.results import Record, Run
-from tipsbench.verdicts import (
-    DOES_NOT_HOLD,
-    HOLDS,
-    OUTDATED,
-    PARTLY,
-    Comparison,
-    Rule,
-    RuleResult,
-    Tip,
-    compare,
-    register,
-)
+from tipsbench.paired import Need
+from tipsbench.verdicts import DOES_NOT_HOLD, HOLDS, OUTDATED, PARTLY, Rule, Tip, register
 
-# The whole-model file carries the module structure as pickle: a few KB, however big the weights.
-SAME_SIZE_WITHIN = 0.01
-SAME_UNPICKLER = ("load_full_safe_globals", "load_state_dict_into")
-# "Small" and "big" by the size a model was built for, the same in every profile: the quick
-# profile's largest model (8 MiB) still shows the whole model's fixed pickling cost.
-SMALL = frozenset({1 * MiB})
-BIG = frozenset({512 * MiB})
-
-
-def _by_model(run: Run) -> dict[tuple[str, int], dict[tuple[str, str], Record]]:
-    found: dict[tuple[str, int], dict[tuple[str, str], Record]] = {}
-    for r in run.for_tip(TIP):
-        found.setdefault((r.fields.model, r.fields.model_size), {})[(r.variant, r.fields.target)] = r
-    return found
-
-
-def _same_size(run: Run) -> RuleResult:
-    ratios = []
-    for (model, size), recs in sorted(_by_model(run).items()):
-        full, state = recs.get(("save_full", FILE)), recs.get(("save_state_dict", FILE))
-        if full and state and full.fields.file_bytes and state.fields.file_bytes:
-            ratios.append((f"{model} {size >> 20} MiB", full.fields.file_bytes / state.fields.file_bytes))
-    if not ratios:
-        return RuleResult(None, "")
-    worst = max(ratios, key=lambda item: abs(item[1] - 1))
-    return RuleResult(all(abs(r - 1) <= SAME_SIZE_WITHIN for _, r in ratios),
-                      f"file size full / state_dict: {worst[1]:.4f}× at worst ({worst[0]})")
-
-
-def _at_each_models(sizes, run: Run, full: str, state: str, target: str) -> list[tuple[str, Comparison]]:
-    """Whole model ÷ state_dict for each model at the given sizes the run measured."""
-    found = []
-    for (model, size), recs in sorted(_by_model(run).items()):
-        a, b = recs.get((full, target)), recs.get((state, target))
-        c = compare(a, b) if size in sizes and a and b else None
-        if c is not None:
-            found.append((f"{model} {size >> 20} MiB", c))
-    return found
-
-
-def _state_dict_loads_faster_when_small(run: Run) -> RuleResult:
-    """Same unpickler: a small model's state_dict loads faster beyond the noise.
-
-    Only the opposite, beyond the noise, goes against it; a model whose two loads are
-    within the noise of each other leaves the run inconclusive (None with the numbers),
-    so a noisy run never flips the verdict."""
-    found = _at_each_models(SMALL, run, *SAME_UNPICKLER, CACHED)
-    detail = "; ".join(f"{name}: whole model / state_dict = {c}" for name, c in found)
-    if not found:
-        return RuleResult(None, "")
-    if any(c.a_faster for _, c in found):
-        return RuleResult(False, detail)
-    return RuleResult(True if all(c.a_slower for _, c in found) else None, detail)
-
-
-def _full_save_not_slower_when_big(run: Run) -> RuleResult:
-    """For a big model, saving the whole model is no slower beyond the noise. A run without
-    big models (the quick profile stops at 8 MiB) has nothing to say about them."""
-    found = _at_each_models(BIG, run, "save_full", "save_state_dict", FILE)
-    detail = "; ".join(f"{name}: save whole model / state_dict = {c}" for name, c in found)
-    return RuleResult(not any(c.a_slower for _, c in found) if found else None, detail)
-
-
+# Each rule is decided by paired comparisons (families/save_load/pairs.py): loads through
+# the same unpickler from a file in the page cache, saves into one pre-touched buffer.
 SAME_SIZE = Rule(
-    "save_load.same_file_size", TIP,
-    {"en": "The whole-model file is within 1% of the state_dict file, for every model measured.",
-     "zh": "每个实测模型的整个模型文件与 `state_dict` 文件大小相差都不超过 1%。"},
-    _same_size,
+    "save_load.same_file_size",
+    {"en": "The whole-model file is within 1% of the state_dict file, for every model measured (1 and 8 MiB).",
+     "zh": "每个实测模型（1 MiB 和 8 MiB）的整个模型文件与 `state_dict` 文件大小相差都不超过 1%。"},
+    Need.within(0.01), tuple(f"{kind}-{size}MiB" for kind in ("mlp", "cnn", "transformer") for size in (1, 8)),
 )
 SMALL_LOADS_FASTER = Rule(
-    "save_load.state_dict_loads_faster_when_small", TIP,
-    {"en": "With the same unpickler (`weights_only=True`), a 1 MiB model's state_dict loads faster than the whole model, beyond the noise.",
-     "zh": "使用同一个反序列化器（`weights_only=True`）时，1 MiB 模型的 `state_dict` 加载得比整个模型快，差距超出噪声。"},
-    _state_dict_loads_faster_when_small,
+    "save_load.state_dict_loads_faster_when_small",
+    {"en": "With the same unpickler (`weights_only=True`), loading a 1 MiB model's whole-model file costs at least 1.1× loading its state_dict into a built model.",
+     "zh": "使用同一个反序列化器（`weights_only=True`）时，1 MiB 模型加载整个模型文件的耗时，至少是把 `state_dict` 加载进已建好模型的 1.1 倍。"},
+    Need.at_least(1.10), ("mlp", "cnn", "transformer"),
 )
 BIG_SAVES_SAME = Rule(
-    "save_load.big_full_save_not_slower", TIP,
-    {"en": "For a 512 MiB model, saving the whole model is not slower than saving the state_dict, beyond the noise.",
-     "zh": "对 512 MiB 的模型，保存整个模型不比保存 `state_dict` 慢（差距在噪声之内）。"},
-    _full_save_not_slower_when_big,
+    "save_load.big_full_save_not_slower",
+    {"en": "For a 64 MiB model, saving the whole model costs at most 1.25× saving its state_dict.",
+     "zh": "对 64 MiB 的模型，保存整个模型的耗时不超过保存 `state_dict` 的 1.25 倍。"},
+    Need.at_most(1.25), ("mlp", "cnn", "transformer"),
+)
+LOAD_MEMORY = Rule(
+    "save_load.state_dict_load_memory",
+    {"en": "Getting a ready 32 MiB model from its state_dict (build the model, then `load_state_dict`) takes at least as much peak memory as loading the whole model.",
+     "zh": "从 `state_dict` 得到一个可用的 32 MiB 模型（先建好模型再 `load_state_dict`），峰值内存不少于直接加载整个模型。"},
+    Need.at_least(1.0), ("mlp",),
 )
 
 register(
@@ -120,17 +51,17 @@ register(
         id="save_load.full_model_slow", page="save-load#measured-ratios", verdict=DOES_NOT_HOLD,
         label={"en": 'Saving the whole network “may be slow when the network is big”', "zh": '保存整个网络“网络大的时候可能会比较慢”'},
         seed={"zh": "保存整个网络（网络大的时候可能会比较慢）", "en": "Saving the whole network “may be slow when the network is big”"},
-        reason={"en": "pickling the module structure costs a small, fixed amount, so it matters less as the network grows.",
-                "zh": "pickle 模块结构的额外开销很小且基本固定，网络越大，占比反而越小。"},
+        reason={"en": "pickling the module structure adds a few milliseconds, which grow far slower than the weights, so they matter less as the network grows.",
+                "zh": "pickle 模块结构只多花几毫秒，增长远比权重慢，所以网络越大，占比反而越小。"},
         rules=(BIG_SAVES_SAME,),
     ),
     Tip(
         id="save_load.state_dict_faster_smaller", page="save-load#measured-ratios", index=6, verdict=PARTLY,
         label={"en": 'Saving the `state_dict` is “fast, uses less memory”', "zh": '只保存 `state_dict`“速度快，占内存少”'},
         seed={"zh": "只保存网络中的参数（速度快, 占内存少）", "en": "Save only the `state_dict`: faster and smaller"},
-        reason={"en": "the files are the same size, and a state_dict is faster only for small models; save the state_dict for portability and safety.",
-                "zh": "两种文件大小相同，`state_dict` 只在小模型上更快；保存 `state_dict` 的真正理由是可移植和安全。"},
-        claims=("save_load.same_size",), rules=(SAME_SIZE, SMALL_LOADS_FASTER),
+        reason={"en": "the files are the same size, loading a state_dict into a built model takes more peak memory, and it is faster only for small models; save the state_dict for portability and safety.",
+                "zh": "两种文件大小相同，把 `state_dict` 加载进建好的模型峰值内存反而更高，而且只在小模型上更快；保存 `state_dict` 的真正理由是可移植和安全。"},
+        claims=("save_load.same_size",), rules=(SAME_SIZE, SMALL_LOADS_FASTER, LOAD_MEMORY),
     ),
     Tip(
         id="save_load.load_state_dict", page="save-load#what-to-use", verdict=HOLDS,

@@ -1,6 +1,15 @@
 """The TensorBoard tips, with their verdicts and evidence."""
 
-from tipsbench.verdicts import HOLDS, ONLY_IF, PARTLY, Tip, register
+from tipsbench.paired import Need
+from tipsbench.verdicts import HOLDS, ONLY_IF, PARTLY, Rule, Tip, register
+
+# Decided by the comparison in families/tensorboard/pairs.py, against the page's yardstick.
+SCALAR_CHEAP = Rule(
+    "tensorboard.scalar_cheaper_than_step",
+    {"en": "Logging one scalar with `add_scalar` costs under a tenth of one training step of a small MLP (784-256-10, batch 64).",
+     "zh": "用 `add_scalar` 记录一个标量，耗时不到小型 MLP（784-256-10，批大小 64）一个训练步的十分之一。"},
+    Need.at_most(0.10), ("add_scalar",),
+)
 
 register(
     Tip(
@@ -31,7 +40,7 @@ register(
         label={"en": '`add_scalar`, `add_scalars`', "zh": '`add_scalar`、`add_scalars`'},
         seed={"zh": "writer.add_scalar(...)；writer.add_scalars(...)", "en": "`add_scalar`, `add_scalars`"},
         reason={"en": "`add_scalars` makes one run per key.", "zh": "`add_scalars` 为每个键单独建一个 run。"},
-        claims=("tensorboard.add_scalars_subruns",),
+        claims=("tensorboard.add_scalars_subruns",), rules=(SCALAR_CHEAP,),
     ),
     Tip(
         id="tensorboard.images", page="tensorboard#images", verdict=HOLDS,

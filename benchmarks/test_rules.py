@@ -1,0 +1,44 @@
+"""The paired comparisons every rule on numbers is decided by: one benchmark each.
+
+Each benchmark runs one comparison of tipsbench.pairing (A and B paired, interleaved in
+random order, one torch thread, until the interval decides the rule or the profile's
+budget is spent) and puts its summary in ``extra_info`` (tip "paired"): pairs, the
+median ratio A/B, its 95% interval, each side's median, threads and the machine's load.
+pytest-benchmark's own statistics for it are one round: how long the comparison took,
+not a tip's number. The site and ``tipsbench check`` decide the rule from the summary.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tipsbench import pairing, suite, verdicts
+from tipsbench.profiles import PAIRED_BUDGET_S
+
+# A smoke run (plain pytest) makes two pairs of each: enough to run every line, too few
+# for an interval (such a summary decides nothing, and no smoke run is saved).
+SMOKE_PAIRS = 2
+
+
+def _comparisons() -> list[tuple[verdicts.Rule, str]]:
+    rules = {rule.id: rule for tip in verdicts.all_tips().values() for rule in tip.rules}
+    return [(rule, case) for rule in rules.values() for case in rule.case_ids]
+
+
+COMPARISONS = _comparisons()
+
+
+@pytest.mark.parametrize(("rule", "case"), COMPARISONS, ids=[case for _, case in COMPARISONS])
+def test_rule(benchmark, request, rule: verdicts.Rule, case: str) -> None:
+    comparison = pairing.all_cases()[case]
+    reason = comparison.unavailable()
+    if reason:
+        pytest.skip(reason)
+    smoke = benchmark.disabled
+    budget = 0.0 if smoke else PAIRED_BUDGET_S[suite.profile(request.config)]
+    least = {"min_pairs": SMOKE_PAIRS} if smoke else {}
+
+    summary = benchmark.pedantic(lambda: pairing.measure(comparison, rule.need, budget, **least),
+                                 rounds=1, iterations=1)
+    assert summary.pairs >= (SMOKE_PAIRS if smoke else 1)
+    benchmark.extra_info.update(summary.to_extra())
