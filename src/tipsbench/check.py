@@ -1,8 +1,9 @@
 """``tipsbench check``: does this tip hold on my machine? One command, no site.
 
 For the chosen tips (a tip id, a group such as ``save_load``, or ``all``) it runs the
-claims their verdicts rest on and, where a verdict rests on measured numbers, the quick
-benchmarks of those families; then it evaluates each verdict's evidence exactly as the
+claims their verdicts rest on and, where a verdict rests on measured numbers, the paired
+comparisons of its rules (tipsbench.pairing, each until it decides or ``--budget`` seconds
+pass); then it evaluates each verdict's evidence exactly as the
 site does (tipsbench.verdicts) and prints the verdict, the evidence line by line, and
 whether this machine agrees with the site. Without arguments it lists the tips.
 
@@ -14,27 +15,25 @@ the locale (LC_ALL, LC_MESSAGES, LANG) is Chinese.
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import sys
-import tempfile
 import warnings
 from collections.abc import Sequence
+from datetime import datetime, timezone
 from pathlib import Path
 
-from tipsbench import claims, families, verdicts
+from tipsbench import claims, pairing, verdicts
 from tipsbench.claims import files as claims_files
 from tipsbench.claims import timeline as tl
 from tipsbench.claims.build import BUILD_NAMES, installed_build
-from tipsbench.progress import PYTEST_ARGS as PROGRESS_ARGS
-from tipsbench.progress import Progress
+from tipsbench.paired import PAIRED, Summary
+from tipsbench.profiles import PAIRED_BUDGET_S, QUICK
 from tipsbench.render.labels import define
-from tipsbench.render.observed import detail_zh, line_zh
-from tipsbench.results import Run
+from tipsbench.render.observed import line_zh
+from tipsbench.results import Machine, Record, Run
 from tipsbench.schema import printable
 
 CLAIMS_DIR = Path("results") / "claims"
-BENCHMARKS = Path("benchmarks")
 
 text = define("check", {
     "header": {"en": "tipsbench check · torch {torch} ({build}) · numpy {numpy}",
@@ -44,10 +43,9 @@ text = define("check", {
     "unknown": {"en": "no tip or group {name!r}; `tipsbench check` lists them",
                 "zh": "没有名为 {name!r} 的技巧或分组；运行 `tipsbench check` 查看列表"},
     "claims_progress": {"en": "running {n} claims…", "zh": "正在检查 {n} 条说法……"},
-    "bench_progress": {"en": "timing the quick benchmarks of {families} (the numbers {n} rules need)…",
-                       "zh": "正在用快速档测量 {families} 的基准（{n} 条规则需要这些数字）……"},
-    "no_suite": {"en": "no benchmark suite in ./benchmarks: the rules are not measured (run this from the tipsbench repository)",
-                 "zh": "./benchmarks 下没有基准测试：规则无法测量（请在 tipsbench 仓库根目录下运行）"},
+    "bench_progress": {"en": "measuring {cases} paired comparisons for {n} rules (at most {budget} s each)…",
+                       "zh": "正在为 {n} 条规则做 {cases} 组配对比较（每组最多 {budget} 秒）……"},
+    "pair_progress": {"en": "  [{done}/{total}] {case}", "zh": "  [{done}/{total}] {case}"},
     "seed": {"en": "seed", "zh": "原文"},
     "site": {"en": "site", "zh": "本站结论"},
     "here": {"en": "here", "zh": "本机"},
@@ -58,8 +56,18 @@ text = define("check", {
     "no_evidence": {"en": "no evidence to check here (the site's verdict rests on its pages' text)",
                     "zh": "这里没有可检查的证据（本站的结论依据页面上的说明）"},
     "rule": {"en": "rule", "zh": "规则"},
-    "rule_inconclusive": {"en": "within the noise here: no meaningful difference", "zh": "本机的差距落在噪声之内，看不出有意义的差别"},
-    "rule_not_measured": {"en": "not measured by the quick profile here", "zh": "本机的快速档没有测到这些数字"},
+    "rule_inconclusive": {"en": "inconclusive here: the interval reaches across the need's edge",
+                          "zh": "本机无定论：置信区间跨过了规则要求的界限"},
+    "rule_busy": {"en": "busy here ({why}): inconclusive, run again when idle",
+                  "zh": "本机正忙（{why}）：暂无定论，请在空闲时重新运行"},
+    "rule_not_measured": {"en": "not checkable here", "zh": "本机无法检查"},
+    "need": {"en": "needs A/B {need}", "zh": "要求 A/B {need}"},
+    "busy_cpu_share": {"en": "this process got {cpu_share} of a core", "zh": "本进程只分到 {cpu_share} 个核"},
+    "busy_runnable": {"en": "{runnable:g} other tasks waiting for {cores} cores", "zh": "另有 {runnable:g} 个任务在争用 {cores} 个核"},
+    "busy_steal": {"en": "the hypervisor took {steal} of the CPU", "zh": "虚拟化宿主占去了 {steal} 的 CPU 时间"},
+    "busy_spin": {"en": "a calibration loop ran {spin}× slower than its best", "zh": "校准循环比最快时慢了 {spin} 倍"},
+    "busy_note": {"en": "the machine was busy during {n} of the comparisons ({why}); their failures, if any, are postponed",
+                  "zh": "有 {n} 组比较进行时机器正忙（{why}）；其中不成立的结果暂不计入"},
     "summary_one": {"en": "The evidence {how}.", "zh": "{how}。"},
     "how_agree": {"en": "agrees with the site", "zh": "证据与本站一致"},
     "how_contradict": {"en": "contradicts the site", "zh": "证据与本站矛盾"},
@@ -107,46 +115,34 @@ def select(names: Sequence[str]) -> list[verdicts.Tip]:
     return [t for t in tips.values() if t.id in chosen]
 
 
-def benchmark_file(tip: str) -> Path | None:
-    """benchmarks/test_<family>.py of the family whose results carry `tip`."""
-    for family in families.names():
-        if getattr(importlib.import_module(f"tipsbench.families.{family}"), "TIP", None) == tip:
-            path = BENCHMARKS / f"test_{family}.py"
-            return path if path.is_file() else None
-    return None
+def measure(rules: list[verdicts.Rule], budget_s: float, loc: str) -> Run:
+    """Each rule's comparisons, measured here (tipsbench.pairing), as a run that is saved
+    nowhere: the verdicts are evaluated on it exactly as the site evaluates a shipped run."""
+    import numpy
+    import torch
 
+    from tipsbench.claims.build import installed_build
 
-def measure(rule_tips: set[str]) -> tuple[Run | None, int]:
-    """Time the quick benchmarks of these families in this process; the run (not saved)
-    and pytest's exit status."""
-    import json
-
-    import pytest
-
-    from tipsbench import storage
-    from tipsbench.profiles import PROFILE_ENV, QUICK
-    from tipsbench.results import parse_run
-
-    paths = sorted(str(p) for p in (benchmark_file(t) for t in rule_tips) if p is not None)
-    if not paths or not (BENCHMARKS / "conftest.py").is_file():
-        return None, 0
-    previous = os.environ.get(PROFILE_ENV)
-    os.environ[PROFILE_ENV] = QUICK
-    try:
-        with tempfile.TemporaryDirectory(prefix="tipsbench-check-") as tmp:
-            raw = Path(tmp) / "raw.json"
-            code = pytest.main([*paths, "-p", "no:cacheprovider", "--benchmark-json", str(raw), *PROGRESS_ARGS],
-                               plugins=[Progress()])
-            if not raw.is_file():
-                return None, int(code)
-            data = storage.compact(json.loads(raw.read_text(encoding="utf-8")))
-            # The name rules quote when they report on it: this run, which is saved nowhere.
-            return parse_run(data, Path(tmp) / "this-run.json"), int(code)
-    finally:
-        if previous is None:
-            os.environ.pop(PROFILE_ENV, None)
-        else:
-            os.environ[PROFILE_ENV] = previous
+    cases = pairing.all_cases()
+    records = []
+    todo = [(rule, case) for rule in rules for case in rule.case_ids]
+    for done, (rule, case_id) in enumerate(todo, 1):
+        case = cases[case_id]
+        print(text.plain("pair_progress", loc, done=done, total=len(todo), case=case_id), file=sys.stderr, flush=True)
+        try:
+            summary = pairing.measure(case, rule.need, budget_s)
+        except pairing.NotCheckable as exc:
+            print(f"      – {printable(str(exc))}", file=sys.stderr, flush=True)
+            continue
+        records.append(Record(name=f"test_rule[{case_id}]", tip=PAIRED, variant=case_id, code=f"{case.a} / {case.b}",
+                              dtype="", nbytes=0, median_s=summary.elapsed_s, iqr_s=0.0, rounds=1, iterations=1,
+                              fields=summary))
+    machine = Machine(key="this-machine", cpu_model="", logical_cpus=None, caches=(), ram_bytes=None,
+                      torch_version=torch.__version__, torch_build=installed_build(),
+                      torch_threads=torch.get_num_threads(), numpy_version=numpy.__version__, profile=QUICK,
+                      accelerators=(), ceilings=())
+    now = datetime.now(timezone.utc).isoformat()
+    return Run(path="this-run.json", datetime=now, machine=machine, records=tuple(records))
 
 
 def shipped_timeline() -> tl.Timeline:
@@ -159,7 +155,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("names", nargs="*", metavar="TIP", help="tip ids, groups (save_load, gpu…) or all")
     parser.add_argument("--json", metavar="FILE", help="also write the outcomes and verdicts to FILE")
     parser.add_argument("--lang", choices=("en", "zh"), help="language of the output (default: from the locale)")
+    parser.add_argument("--budget", type=float, default=PAIRED_BUDGET_S[QUICK], metavar="SECONDS",
+                        help="most seconds each paired comparison may take before it stops undecided "
+                             f"(default {PAIRED_BUDGET_S[QUICK]:g}; most decide much sooner)")
     args = parser.parse_args(argv)
+    if not args.budget > 0:
+        parser.error("--budget must be a number of seconds above 0")
     loc = locale_of(args.lang)
     if not args.names:
         print(listing(loc))
@@ -169,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyError as exc:
         print(f"tipsbench check: {text.plain('unknown', loc, name=exc.args[0])}", file=sys.stderr)
         return 2
-    return run_check(chosen, loc, args.json)
+    return run_check(chosen, loc, args.json, args.budget)
 
 
 def listing(loc: str) -> str:
@@ -192,7 +193,8 @@ def pad(words: str, width: int) -> str:
     return words + " " * max(1, width - used)
 
 
-def run_check(chosen: list[verdicts.Tip], loc: str, json_path: str | None) -> int:
+def run_check(chosen: list[verdicts.Tip], loc: str, json_path: str | None,
+              budget_s: float = PAIRED_BUDGET_S[QUICK]) -> int:
     import numpy
     import torch
 
@@ -204,23 +206,21 @@ def run_check(chosen: list[verdicts.Tip], loc: str, json_path: str | None) -> in
         warnings.simplefilter("ignore")
         for claim_id in claim_ids:
             claims.observe(claim_id)
-    rule_tips = {rule.tip for tip in chosen for rule in tip.rules}
+    rules = list({rule.id: rule for tip in chosen for rule in tip.rules}.values())
     runs: tuple[Run, ...] = ()
-    bench_code = 0
-    if rule_tips:
-        n_rules = sum(len(tip.rules) for tip in chosen)
-        if not (BENCHMARKS / "conftest.py").is_file():
-            print(text.plain("no_suite", loc), file=sys.stderr)
-        else:
-            print(text.plain("bench_progress", loc, families=", ".join(sorted(rule_tips)), n=n_rules),
-                  file=sys.stderr, flush=True)
-            run, bench_code = measure(rule_tips)
-            runs = (run,) if run is not None else ()
+    if rules:
+        n_cases = sum(len(rule.cases) for rule in rules)
+        print(text.plain("bench_progress", loc, n=len(rules), cases=n_cases, budget=f"{budget_s:g}"),
+              file=sys.stderr, flush=True)
+        runs = (measure(rules, budget_s, loc),)
     timeline = shipped_timeline()
     reports, counts = [], {"agree": 0, "contradict": 0, "none": 0}
     for tip in chosen:
         evidence = verdicts.evaluate(tip, runs, timeline)
-        kind = "contradict" if evidence.contradictions else ("agree" if tip.claims or evidence.rules else "none")
+        # Agreement needs something that held here: claims that weren't checkable and rules
+        # that stayed undecided agree with nothing.
+        supported = claims.HOLDS in evidence.statuses or any(r.holds for _, _, r in evidence.rules)
+        kind = "contradict" if evidence.contradictions else ("agree" if supported else "none")
         counts[kind] += 1
         reports.append((tip, evidence, kind))
         print()
@@ -230,14 +230,17 @@ def run_check(chosen: list[verdicts.Tip], loc: str, json_path: str | None) -> in
         print(text.plain("summary_one", loc, how=text.plain(f"how_{reports[0][2]}", loc)))
     else:
         print(text.plain("summary", loc, n=len(chosen), **counts))
+    busy = [s for run in runs for s in (r.fields for r in run.records) if isinstance(s, Summary) and s.load.busy]
+    if busy:
+        reasons = sorted({reason for s in busy for reason in s.load.reasons})
+        print(text.plain("busy_note", loc, n=len(busy), why=", ".join(reasons)))
     broken = [cid for cid in claim_ids if claims.observe(cid).status == claims.ERROR]
     if broken:
         print(text.plain("broken", loc, n=len(broken)), file=sys.stderr)
     if json_path:
         path = claims_files.write(Path(json_path), as_json(claim_ids, reports))
         print(text.plain("wrote", loc, path=path))
-    # A bench run that broke (not one with skipped cases) is our error too.
-    return 1 if broken or bench_code not in (0, 5) else 0
+    return 1 if broken else 0
 
 
 def describe(tip: verdicts.Tip, evidence: verdicts.Evidence, kind: str, loc: str) -> str:
@@ -266,20 +269,35 @@ def describe(tip: verdicts.Tip, evidence: verdicts.Evidence, kind: str, loc: str
         first = seen.shown.splitlines()[0] if seen.shown else ""
         if first:
             lines.append(f"        {printable(line_zh(first) if loc == 'zh' else first)[:160]}")
-    measured = {rule.id: (name, result) for rule, name, result in evidence.rules}
+    measured = {rule.id: result for rule, _, result in evidence.rules}
+    open_, close = ("（", "）") if loc == "zh" else (" (", ")")
     for rule in tip.rules:
-        if rule.id in measured:
-            _, result = measured[rule.id]
-            mark = {True: "✓", False: "✗", None: "≈"}[result.holds]
-            unsure = f" ({text.plain('rule_inconclusive', loc)})" if result.holds is None else ""
-            if loc == "zh" and unsure:
-                unsure = f"（{text.plain('rule_inconclusive', loc)}）"
-            lines.append(f"    {mark} {text.plain('rule', loc)}{colon}{rule.text[loc]}{unsure}")
-            detail = detail_zh(result.detail) if loc == "zh" else result.detail
-            lines.append(f"        {printable(detail)}")
+        result = measured.get(rule.id)
+        if result is None:
+            lines.append(f"    – {text.plain('rule', loc)}{colon}{rule.text[loc]}{open_}{text.plain('rule_not_measured', loc)}{close}")
+            continue
+        mark = {True: "✓", False: "✗", None: "≈"}[result.holds]
+        if result.postponed:
+            why = busy_reasons(result, loc)
+            unsure = f"{open_}{text.plain('rule_busy', loc, why=why)}{close}"
+        elif result.holds is None:
+            unsure = f"{open_}{text.plain('rule_inconclusive', loc)}{close}"
         else:
-            lines.append(f"    – {text.plain('rule', loc)}{colon}{rule.text[loc]}{'（' if loc == 'zh' else ' ('}{text.plain('rule_not_measured', loc)}{'）' if loc == 'zh' else ')'}")
+            unsure = ""
+        lines.append(f"    {mark} {text.plain('rule', loc)}{colon}{rule.text[loc]}{unsure}")
+        lines.append(f"        {printable(result.details(loc))} · {text.plain('need', loc, need=rule.need.describe())}")
     return "\n".join(lines)
+
+
+def busy_reasons(result: verdicts.RuleResult, loc: str) -> str:
+    """Which signals said busy, with their readings: "CPU share 0.66, 2 other runnable tasks"."""
+    found: dict[str, str] = {}
+    for summary, _ in result.found:
+        load = summary.load
+        for reason in load.reasons:
+            found.setdefault(reason, text.plain(f"busy_{reason}", loc, cpu_share=load.cpu_share, runnable=load.runnable,
+                                                cores=load.cores, steal=f"{(load.steal or 0):.0%}", spin=load.spin))
+    return ("、" if loc == "zh" else ", ").join(found.values())
 
 
 def as_json(claim_ids: list[str], reports) -> dict:
@@ -287,7 +305,16 @@ def as_json(claim_ids: list[str], reports) -> dict:
     data = claims_files.observe_all(claim_ids)
     data["verdicts"] = [
         {"tip": tip.id, "verdict": tip.verdict, "evidence": kind, "problems": evidence.contradictions,
-         "rules": [{"id": rule.id, "holds": result.holds, "detail": result.detail} for rule, _, result in evidence.rules]}
+          "rules": [rule_json(rule, result) for rule, _, result in evidence.rules]}
         for tip, evidence, kind in reports
     ]
     return data
+
+
+def rule_json(rule: verdicts.Rule, result: verdicts.RuleResult) -> dict:
+    """A rule's outcome here with every comparison's interval, pairs and load."""
+    return {"id": rule.id, "holds": result.holds, "postponed": result.postponed, "need": rule.need.describe(),
+            "detail": result.detail,
+            "comparisons": [{"case": s.case, "decision": decision, "ratio": s.ratio, "low": s.low, "high": s.high,
+                             "pairs": s.pairs, "kind": s.kind, "threads": s.threads, "load": s.load.to_json()}
+                            for s, decision in result.found]}

@@ -216,14 +216,15 @@ class Summary:
         """Whether there were pairs enough for an interval (an exact pair needs none)."""
         return self.kind == "exact" or order_rank(self.pairs, PER_LOOK_ALPHA) is not None
 
-    def interval_text(self) -> str:
-        """"1.59× (95% CI 1.48–1.71, 40 pairs)", or "1.0003× (exact)" for one deterministic pair."""
+    def interval_text(self, locale: str = "en") -> str:
+        """"1.59× (95% CI 1.48–1.71, 40 pairs)", or "1.0003× (exact)" for one deterministic
+        pair; in Chinese "1.59×（95% 置信区间 1.48–1.71，40 对）"."""
+        words = INTERVAL_WORDS[locale]
         if self.kind == "exact":
-            return f"{exact_text(self.ratio)}× (exact)"
-        if not self.has_interval:
-            return f"{ratio_text(self.ratio)}× ({self.pairs} pairs: too few for an interval)"
-        return (f"{ratio_text(self.ratio)}× ({CONFIDENCE:.0%} CI {ratio_text(self.low)}–{ratio_text(self.high)}, "
-                f"{self.pairs} pairs)")
+            return words["exact"].format(ratio=exact_text(self.ratio))
+        key = "interval" if self.has_interval else "no_interval"
+        return words[key].format(ratio=ratio_text(self.ratio), low=ratio_text(self.low), high=ratio_text(self.high),
+                                 pairs=self.pairs, confidence=f"{CONFIDENCE:.0%}")
 
     def to_extra(self) -> dict:
         """The extra_info of the benchmark that carries this summary."""
@@ -252,6 +253,15 @@ class Summary:
             interop_threads=extra.whole("interop_threads", None, maximum=1 << 20),
             load=Load.parse(extra.child("load")), elapsed_s=extra.real("elapsed_s", 0.0, maximum=MAX_SECONDS),
         )
+
+
+# How an interval reads in each language (the check's output and the pages share them).
+INTERVAL_WORDS = {
+    "en": {"exact": "{ratio}× (exact)", "no_interval": "{ratio}× ({pairs} pairs: too few for an interval)",
+           "interval": "{ratio}× ({confidence} CI {low}–{high}, {pairs} pairs)"},
+    "zh": {"exact": "{ratio}×（精确值）", "no_interval": "{ratio}×（仅 {pairs} 对，不足以给出置信区间）",
+           "interval": "{ratio}×（{confidence} 置信区间 {low}–{high}，{pairs} 对）"},
+}
 
 
 def exact_text(value: float) -> str:

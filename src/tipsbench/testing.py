@@ -29,6 +29,19 @@ def bench(tip: str, variant: str, median_s: float, *, nbytes: int = 1024, iqr_s:
                       "rounds": rounds, "iterations": iterations}}
 
 
+def paired(case: str, ratios: list[float], *, kind: str = "time", busy: bool = False, b: float = 1e-3) -> dict:
+    """One paired comparison's benchmark entry, summarized by the real code (paired.summarize)
+    from synthetic pairs: side B costs `b`, side A `b × ratio` in each pair."""
+    from tipsbench.paired import Load, summarize
+
+    load = Load(busy=busy, cores=2, runnable=2.0 if busy else 0.0, steal=0.0, cpu_share=0.6 if busy else 1.0,
+                spin=1.0, reasons=("cpu_share", "runnable") if busy else ())
+    summary = summarize(case, "a()", "b()", kind, "s" if kind == "time" else "B", [b * r for r in ratios],
+                        [b] * len(ratios), threads=1, interop_threads=2, load=load, elapsed_s=0.5)
+    return {"name": f"test_rule[{case}]", "extra_info": summary.to_extra(),
+            "stats": {"median": 0.5, "iqr": 0.0, "rounds": 1, "iterations": 1}}
+
+
 def data(benchmarks: list[dict], *, when: str = "2026-11-29T00:00:00+00:00", **machine: object) -> dict:
     """A whole results file as a dict; `machine` overrides machine_info.tipsbench keys."""
     info = copy.deepcopy(MACHINE)

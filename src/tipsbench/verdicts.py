@@ -45,7 +45,15 @@ class RuleResult:
     @property
     def detail(self) -> str:
         """The numbers, in English: "mlp: 1.59× (95% CI 1.48–1.71, 40 pairs); cnn: …"."""
-        return "; ".join(f"{s.name}: {s.interval_text()}" for s, _ in self.found)
+        return self.details("en")
+
+    def details(self, locale: str) -> str:
+        colon, sep = ("：", "；") if locale == "zh" else (": ", "; ")
+        return sep.join(f"{s.name}{colon}{s.interval_text(locale)}" for s, _ in self.found)
+
+    @property
+    def busy(self) -> bool:
+        return any(s.load.busy for s, _ in self.found)
 
 
 # A comparison that would fail, measured while the machine was busy (paired.Summary.decide).
@@ -140,7 +148,7 @@ class Evidence:
 
     tip: Tip
     claims: tuple[tuple[str, Judgement], ...]
-    rules: tuple[tuple[Rule, str, RuleResult], ...]  # (rule, results file name, result), measured ones only
+    rules: tuple[tuple[Rule, Run, RuleResult], ...]  # (rule, the machine's run, result), measured ones only
     releases: Span | None = None  # where all its claims held, over the shipped releases
 
     @property
@@ -149,14 +157,18 @@ class Evidence:
 
     @property
     def contradictions(self) -> list[str]:
+        return self.contradictions_in("en")
+
+    def contradictions_in(self, locale: str) -> list[str]:
         """One line per piece of evidence that goes against the registered verdict: a
         claim that fails where the timeline expects it to hold (or whose check broke),
         a rule that doesn't hold on some machine's run. A claim the timeline records as
         failing on this release (an older torch) is not news: `outside` lists it."""
         found = [f"claim {cid} {j.outcome}" + (f" ({j.problem})" if j.problem else "")
                  for cid, j in self.claims if j.outcome in (claims.FAILS, claims.ERROR) and j.surprising]
-        found += [f"rule {rule.id} does not hold in {name}: {result.detail}"
-                  for rule, name, result in self.rules if result.holds is False]
+        line = "规则 {rule} 在 {file} 中不成立：{detail}" if locale == "zh" else "rule {rule} does not hold in {file}: {detail}"
+        found += [line.format(rule=rule.id, file=run.file_name, detail=result.details(locale))
+                  for rule, run, result in self.rules if result.holds is False]
         return found
 
     @property
@@ -189,7 +201,7 @@ def evaluate(tip: Tip, runs: Iterable[Run], timeline: Timeline | None = None) ->
         for run in newest_per_machine(runs, PAIRED, where=lambda r, p=prefix: r.variant.startswith(p)):
             result = rule.evaluate(run)
             if result.measured:
-                results.append((rule, run.file_name, result))
+                results.append((rule, run, result))
     return Evidence(tip, statuses, tuple(results), release_span(tip, timeline))
 
 

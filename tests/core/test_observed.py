@@ -47,14 +47,3 @@ def test_patterns_match_whole_lines_only():
     for pattern, _ in PATTERNS:
         assert not pattern.fullmatch("prefix " + "x" * 3 + " suffix that is not ours")
     assert line_zh("x: copy of something torch said") == "x: copy of something torch said"
-
-
-def test_rule_details_in_chinese_part_by_part():
-    from tipsbench.render.observed import detail_zh
-
-    detail = ("cnn 1 MiB: whole model / state_dict = 1.77× (noise ±10%); "
-              "mlp 1 MiB: whole model / state_dict = 2.13× (noise ±14%)")
-    assert detail_zh(detail) == ("cnn 1 MiB：整个模型 / state_dict = 1.77×（噪声 ±10%）；"
-                                 "mlp 1 MiB：整个模型 / state_dict = 2.13×（噪声 ±14%）")
-    assert detail_zh("file size full / state_dict: 1.0081× at worst (transformer 1 MiB)") == \
-        "完整模型与 state_dict 的文件大小之比：最差 1.0081×（transformer 1 MiB）"

@@ -84,22 +84,9 @@ class TestEvidence:
                 result = rule.evaluate(run)
                 assert result.holds is not False, f"{tip.id}: {rule.id}: {result.detail}"
 
-    def test_noise_decides_meaningful(self):
-        """A 1.08× ratio is no meaningful difference; 1.5× with tight runs is; wide IQRs widen the band."""
-        tight = lambda m: testing.run([testing.bench("x", "a", m, iqr_s=m * 0.02)]).records[0]  # noqa: E731
-        wide = lambda m: testing.run([testing.bench("x", "a", m, iqr_s=m * 0.8)]).records[0]  # noqa: E731
-        assert not verdicts.compare(tight(1.08), tight(1.0)).meaningful
-        assert verdicts.compare(tight(1.5), tight(1.0)).a_slower
-        assert not verdicts.compare(wide(1.5), wide(1.0)).meaningful
-
     def test_a_contradicting_run_fails_the_build_naming_tip_and_evidence(self):
         """A run where the whole-model file is 5% bigger contradicts tip 6: the page says so and warns."""
-        def rec(variant, file_bytes):
-            return testing.bench("save_load", variant, 0.01, nbytes=1 << 20, op="save", target="file",
-                                 stage="written", format="full" if variant == "save_full" else "state_dict",
-                                 model="mlp", model_size=1 << 20, param_bytes=1 << 20, file_bytes=file_bytes)
-
-        run = testing.run([rec("save_full", 1_100_000), rec("save_state_dict", 1_048_576)])
+        run = testing.run([testing.paired("save_load.same_file_size/mlp-1MiB", [1.05], kind="exact")])
         warnings: list[str] = []
         out = render_markers("<!-- tipsbench:verdict tip=save_load.state_dict_faster_smaller -->",
                              PageContext("en", "save-load.md", (run,), warnings.append, "save-load/"))
@@ -128,15 +115,13 @@ class TestEvidence:
         assert {t.id for t in verdicts.indexed()} <= set(seen)
 
 
-def test_rules_read_each_machines_newest_run_of_their_own_tip():
-    """A newer run with other tips only (a GPU-only run) doesn't hide the save & load run
-    the page shows: the rule still sees it, and still catches what contradicts the verdict."""
-    def rec(variant, file_bytes):
-        return testing.bench("save_load", variant, 0.01, nbytes=1 << 20, op="save", target="file",
-                             stage="written", format="full" if variant == "save_full" else "state_dict",
-                             model="mlp", model_size=1 << 20, param_bytes=1 << 20, file_bytes=file_bytes)
+SMALL_LOADS = "save_load.state_dict_loads_faster_when_small"
 
-    older = testing.run([rec("save_full", 1_100_000), rec("save_state_dict", 1_048_576)],
+
+def test_rules_read_each_machines_newest_run_that_measured_them():
+    """A newer run without the rule's comparisons (a GPU-only run) doesn't hide the run
+    that measured them: the rule still sees it, and still catches what contradicts the verdict."""
+    older = testing.run([testing.paired("save_load.same_file_size/mlp-1MiB", [1.10], kind="exact")],
                         when="2026-11-01T00:00:00+00:00")
     newer = testing.run([testing.bench("numpy", "from_numpy", 1e-6, direction="numpy_to_torch")],
                         when="2026-11-02T00:00:00+00:00")
@@ -144,45 +129,43 @@ def test_rules_read_each_machines_newest_run_of_their_own_tip():
     assert any("save_load.same_file_size" in line for line in evidence.contradictions)
 
 
-def test_a_quick_run_says_nothing_about_big_models():
-    """The quick profile stops at 8 MiB, where the whole model's fixed pickling cost still
-    shows: its numbers neither confirm nor contradict "big models save as fast"."""
-    def save(variant, median):
-        return testing.bench("save_load", variant, median, nbytes=8 << 20, op="save", target="file",
-                             stage="written", format="full" if variant == "save_full" else "state_dict",
-                             model="mlp", model_size=8 << 20, param_bytes=8 << 20, file_bytes=8 << 20, iqr_s=0)
-
-    quick = testing.run([save("save_full", 0.02), save("save_state_dict", 0.01)], profile="quick")
+def test_a_run_without_the_comparisons_says_nothing():
+    """A run that didn't measure a rule's comparisons neither confirms nor contradicts it."""
+    quick = testing.run([testing.bench("numpy", "from_numpy", 1e-6, direction="numpy_to_torch")])
     evidence = verdicts.evaluate(verdicts.get("save_load.full_model_slow"), (quick,))
     assert not evidence.contradictions and not evidence.rules
 
 
-def _loads(full_s: float, state_s: float, iqr: float):
-    """A run with the same-unpickler pair of loads (1 MiB mlp, from the page cache)."""
-    def load(variant, median):
-        return testing.bench("save_load", variant, median, nbytes=1 << 20, op="load", target="cached",
-                             stage="ready", format="full" if variant.startswith("load_full") else "state_dict",
-                             model="mlp", model_size=1 << 20, param_bytes=1 << 20, file_bytes=1 << 20,
-                             iqr_s=median * iqr)
-    return testing.run([load("load_full_safe_globals", full_s), load("load_state_dict_into", state_s)])
+def _small_loads(ratios: list[float], busy: bool = False):
+    return testing.run([testing.paired(f"{SMALL_LOADS}/{kind}", ratios, busy=busy)
+                        for kind in ("mlp", "cnn", "transformer")])
 
 
-@pytest.mark.parametrize(("full_s", "state_s", "iqr", "holds"), [
-    (0.002, 0.001, 0.05, True),    # 2×, tight runs: the state_dict is faster
-    (0.0011, 0.001, 0.6, None),    # 1.1× inside ±60%: no meaningful difference, inconclusive
-    (0.0018, 0.001, 0.9, None),    # even 1.8× is inside ±90%: a noisy run says nothing
-    (0.0005, 0.001, 0.05, False),  # the whole model is faster beyond the noise: against the verdict
+TIGHT_FASTER = [1.6 + 0.01 * i for i in range(24)]  # every pair ≥ 1.6: holds (needs ≥ 1.10)
+WIDE = [0.5 + 0.1 * i for i in range(24)]  # 0.5 … 2.8: the interval straddles 1.10
+TIGHT_SLOWER = [0.8 + 0.005 * i for i in range(24)]  # 0.80 … 0.92: the whole model is faster
+
+
+@pytest.mark.parametrize(("ratios", "busy", "holds"), [
+    (TIGHT_FASTER, False, True),
+    (WIDE, False, None),  # a wide interval decides nothing: never holds "within the noise"
+    (TIGHT_SLOWER, False, False),  # the opposite, decided: against the verdict
+    (TIGHT_SLOWER, True, None),  # the same on a busy machine: postponed, not flipped
+    (TIGHT_FASTER, True, True),  # a hold on a busy machine still holds
 ])
-def test_noise_never_flips_the_small_load_rule(full_s, state_s, iqr, holds):
-    """Only the opposite, beyond the noise, contradicts "a small state_dict loads faster";
-    a run within the noise is inconclusive, shown as such, never a contradiction."""
+def test_the_interval_decides_the_small_load_rule(ratios, busy, holds):
     tip = verdicts.get("save_load.state_dict_faster_smaller")
-    rule = next(r for r in tip.rules if r.id == "save_load.state_dict_loads_faster_when_small")
-    result = rule.evaluate(_loads(full_s, state_s, iqr))
-    assert result.holds is holds and "mlp 1 MiB" in result.detail
-    evidence = verdicts.evaluate(tip, (_loads(full_s, state_s, iqr),))
+    rule = next(r for r in tip.rules if r.id == SMALL_LOADS)
+    run = _small_loads(ratios, busy)
+    result = rule.evaluate(run)
+    assert result.holds is holds and "mlp: " in result.detail and "95% CI" in result.detail
+    assert result.postponed == (busy and ratios is TIGHT_SLOWER)
+    evidence = verdicts.evaluate(tip, (run,))
     assert bool(evidence.contradictions) == (holds is False)
-    if holds is None:
-        out = render_markers("<!-- tipsbench:verdict tip=save_load.state_dict_faster_smaller -->",
-                             PageContext("en", "p.md", (_loads(full_s, state_s, iqr),), pytest.fail))
-        assert "Within the noise in" in out
+    out = render_markers("<!-- tipsbench:verdict tip=save_load.state_dict_faster_smaller -->",
+                         PageContext("en", "p.md", (run,), lambda m: None))
+    word = {True: "Holds on 1 of 1 machines", False: "fails on 1", None: "inconclusive on 1"}[holds]
+    assert word in out and "95% CI" in out
+    zh = render_markers("<!-- tipsbench:verdict tip=save_load.state_dict_faster_smaller -->",
+                        PageContext("zh", "p.zh.md", (run,), lambda m: None))
+    assert "置信区间" in zh and "95% CI" not in zh

@@ -58,13 +58,6 @@ _ZH: tuple[tuple[str, str], ...] = (
     (r"forward hooks left: (.+)", r"残留的 forward 钩子：\1"),
     (r"(.+) afterwards -> (.+)", r"之后再调用 \1 -> \2"),
     (r"(\w+): torchinfo params size (.+) \(decimal: 10⁶ bytes\)", r"\1：torchinfo 的参数大小 \2（十进制：10⁶ 字节）"),
-    # rule details (verdicts' numbers; a detail's parts are joined with "; ")
-    (r"torch\.from_numpy: (\d+) ns at (\d+) B, (\d+) ns at (\d+) B \((.+)\)",
-     r"torch.from_numpy：\2 B 时 \1 ns，\4 B 时 \3 ns（\5）"),
-    (r"file size full / state_dict: (\S+) at worst \((.+)\)", r"完整模型与 state_dict 的文件大小之比：最差 \1（\2）"),
-    (r"(.+): whole model / state_dict = (\S+) \(noise ±(\d+%)\)", r"\1：整个模型 / state_dict = \2（噪声 ±\3）"),
-    (r"(.+): save whole model / state_dict = (\S+) \(noise ±(\d+%)\)", r"\1：保存整个模型 / state_dict = \2（噪声 ±\3）"),
-    (r"(.+): pin\+copy / pageable = (\S+) \(noise ±(\d+%)\)", r"\1：锁页再复制 / 直接复制可分页内存 = \2（噪声 ±\3）"),
     # TensorBoard
     (r"event file: (\d+) bytes after SummaryWriter\(\), (\d+) bytes ([\d.]+) s after (\d+) add_scalar calls, no flush\(\)",
      r"事件文件：SummaryWriter() 之后 \1 字节；\4 次 add_scalar 调用后 \3 秒时 \2 字节，没有调用 flush()"),
@@ -78,11 +71,6 @@ def line_zh(line: str) -> str:
         if pattern.fullmatch(line):
             return pattern.sub(replacement, line)
     return line
-
-
-def detail_zh(detail: str) -> str:
-    """A rule's detail ("mlp 1 MiB: …; cnn 1 MiB: …") in Chinese, part by part."""
-    return "；".join(line_zh(part) for part in detail.split("; "))
 
 
 def localize(shown: str, locale: str) -> str:

@@ -13,11 +13,15 @@ evidence.
 
 from __future__ import annotations
 
+from mkdocs.utils import get_relative_url
+
 from tipsbench import verdicts
 from tipsbench.render.claims import span_words
-from tipsbench.render.common import page_href, versions
+from tipsbench.render.common import file_link, page_href, versions
 from tipsbench.render.html import Markup, cell, code_spans, join, table, tag
 from tipsbench.render.labels import define
+from tipsbench.render.machines import label as machine_label
+from tipsbench.render.machines import page_url as machine_page_url
 from tipsbench.render.registry import Arg, PageContext, renderer
 
 text = define("verdict", {
@@ -33,9 +37,16 @@ text = define("verdict", {
     "evidence_claims": {"en": "{n} checked claims hold on {versions}", "zh": "{n} 条说法在 {versions} 上验证成立"},
     "evidence_claim": {"en": "Its checked claim holds on {versions}", "zh": "所依据的说法在 {versions} 上验证成立"},
     "evidence_not_checkable": {"en": "{n} of its claims can't be checked on this build", "zh": "{n} 条说法在当前构建上无法检查"},
-    "evidence_rule": {"en": "Measured: {rule} Holds in {files}.", "zh": "实测：{rule}在 {files} 中成立。"},
-    "evidence_inconclusive": {"en": "Measured: {rule} Within the noise in {files}: no meaningful difference there.",
-                              "zh": "实测：{rule}在 {files} 中差距落在噪声之内，看不出有意义的差别。"},
+    "evidence_rule": {"en": "Measured: {rule} {counts}.", "zh": "实测：{rule}{counts}。"},
+    "count_holds": {"en": "Holds on {n} of {total} machines", "zh": "在 {total} 台机器中的 {n} 台上成立"},
+    "count_fails": {"en": "fails on {n}", "zh": "{n} 台上不成立"},
+    "count_inconclusive": {"en": "inconclusive on {n}", "zh": "{n} 台无定论"},
+    "state_holds": {"en": "holds", "zh": "成立"},
+    "state_fails": {"en": "fails", "zh": "不成立"},
+    "state_inconclusive": {"en": "inconclusive: the interval reaches across the need's edge", "zh": "无定论：置信区间跨过了要求的界限"},
+    "state_postponed": {"en": "inconclusive: the machine was busy", "zh": "无定论：测量时机器正忙"},
+    "intervals": {"en": "Each machine's 95% intervals", "zh": "各台机器的 95% 置信区间"},
+    "need": {"en": "the rule needs A/B {need}", "zh": "规则要求 A/B {need}"},
     "evidence_no_runs": {"en": "Measured: {rule} No run has the numbers yet.", "zh": "实测：{rule}目前还没有含这些数据的运行结果。"},
     "evidence_outside": {"en": "{n} of its claims don't hold on {versions}, as the timeline records for this release",
                          "zh": "其中 {n} 条说法在 {versions} 上不成立，与时间线对这个版本的记录一致"},
@@ -87,12 +98,35 @@ def _evidence_lines(ctx: PageContext, evidence: verdicts.Evidence) -> list[Marku
     if evidence.releases is not None:
         lines.append(text.text("evidence_releases", ctx.locale, span=span_words(evidence.releases, ctx.locale)))
     for rule in evidence.tip.rules:
-        files = sorted({name for r, name, result in evidence.rules if r is rule and result.holds})
-        unsure = sorted({name for r, name, result in evidence.rules if r is rule and result.holds is None})
-        key = "evidence_rule" if files else ("evidence_inconclusive" if unsure else "evidence_no_runs")
-        lines.append(text.text(key, ctx.locale, rule=code_spans(rule.text[ctx.locale]),
-                               files=", ".join(files or unsure)))
+        lines.append(_rule_line(ctx, rule, [(run, result) for r, run, result in evidence.rules if r is rule]))
     return lines
+
+
+STATES = {True: "holds", False: "fails", None: "inconclusive"}
+
+
+def _rule_line(ctx: PageContext, rule: verdicts.Rule, measured: list) -> Markup:
+    """"Measured: <rule> Holds on 18 of 20 machines, undecided on 2.", then each machine's
+    intervals a click away (the machine's page, the results file, each comparison)."""
+    loc = ctx.locale
+    statement = code_spans(rule.text[loc])
+    if not measured:
+        return text.text("evidence_no_runs", loc, rule=statement)
+    counts = {key: sum(1 for _, result in measured if result.holds is value) for value, key in STATES.items()}
+    parts = [text.plain("count_holds", loc, n=counts["holds"], total=len(measured))]
+    parts += [text.plain(f"count_{key}", loc, n=counts[key]) for key in ("fails", "inconclusive") if counts[key]]
+    summary = ("，" if loc == "zh" else ", ").join(parts)
+    rows = []
+    for run, result in sorted(measured, key=lambda item: item[0].key):
+        who = tag("a", machine_label(run.machine, loc), href=get_relative_url(machine_page_url(run.key, loc), ctx.url))
+        state = text.plain("state_postponed" if result.postponed else f"state_{STATES[result.holds]}", loc)
+        colon = "：" if loc == "zh" else ": "
+        rows.append(tag("li", who + " (" + file_link(ctx, run) + ")" + colon + tag("code", result.details(loc))
+                        + (" — " if loc == "en" else "——") + state))
+    need = text.plain("need", loc, need=rule.need.describe())
+    return (text.text("evidence_rule", loc, rule=statement, counts=summary)
+            + tag("details", tag("summary", text.plain("intervals", loc) + (f"（{need}）" if loc == "zh" else f" ({need})"))
+                  + tag("ul", join(rows)), class_="tb-intervals"))
 
 
 def _verdict_head(tip: verdicts.Tip, locale: str, contradicted: bool) -> Markup:
@@ -110,7 +144,7 @@ def _verdict_words(ctx: PageContext, args: dict[str, str]) -> Markup:
 def verdict(ctx: PageContext, args: dict[str, str]) -> Markup:
     tip = verdicts.get(args["tip"])
     evidence = _check(ctx, tip)
-    problems = evidence.contradictions
+    problems = evidence.contradictions_in(ctx.locale)
     head = _verdict_head(tip, ctx.locale, bool(problems))
     parts = [head]
     if problems:
