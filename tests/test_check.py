@@ -81,3 +81,26 @@ def test_a_broken_check_is_our_error(capsys):
     with mock.patch.dict(claims._OBSERVED, _canned("numpy.tensor_copies", broken)):
         assert cli.main(["check", "numpy.tensor_copies"]) == 1
     assert "! " in capsys.readouterr().out
+
+
+def test_a_check_with_rules_prints_each_interval_and_writes_it(tmp_path, capsys):
+    """memory.getsizeof rests on two exact comparisons: each shows its ratio and the need,
+    and the claims file carries every comparison with its decision."""
+    path = tmp_path / "check.json"
+    assert cli.main(["check", "memory.getsizeof", "--json", str(path), "--lang", "en", "--budget", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "✓ rule: `sys.getsizeof(t)` of a 128 MiB tensor" in out
+    assert "(exact) · needs A/B ≤ 0.00100×" in out
+    rules = json.loads(path.read_text())["verdicts"][0]["rules"]
+    assert {r["id"] for r in rules} == {"memory.getsizeof_excludes_tensor_data", "memory.getsizeof_includes_array_data"}
+    assert all(r["holds"] is True and r["comparisons"][0]["decision"] == "holds" for r in rules)
+    assert all(r["comparisons"][0]["threads"] == 1 for r in rules)
+    assert cli.main(["check", "memory.getsizeof", "--lang", "zh", "--budget", "1"]) == 0
+    assert "（精确值），要求 A/B ≤ 0.00100×" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("budget", ["0", "-1", "x"])
+def test_a_budget_must_be_seconds_above_zero(budget, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["check", "memory.getsizeof", "--budget", budget])
+    assert exit_.value.code == 2 and "budget" in capsys.readouterr().err

@@ -285,7 +285,8 @@ def describe(tip: verdicts.Tip, evidence: verdicts.Evidence, kind: str, loc: str
         else:
             unsure = ""
         lines.append(f"    {mark} {text.plain('rule', loc)}{colon}{rule.text[loc]}{unsure}")
-        lines.append(f"        {printable(result.details(loc))} · {text.plain('need', loc, need=rule.need.describe())}")
+        joiner = "，" if loc == "zh" else " · "  # no space after full-width punctuation
+        lines.append(f"        {printable(result.details(loc))}{joiner}{text.plain('need', loc, need=rule.need.describe())}")
     return "\n".join(lines)
 
 
