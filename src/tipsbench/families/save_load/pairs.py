@@ -50,11 +50,14 @@ def _needs_safe_globals_and_peakmem() -> str:
     return _needs_safe_globals() or peakmem.available()
 
 
-def _small_loads(kind: str):
+def _loads(kind: str, size: int):
+    """The whole model (same unpickler, classes allowed) against load_state_dict into a
+    built model, both from a file in the page cache."""
+
     @contextlib.contextmanager
     def prepare():
         with _scratch() as directory:
-            model, into = models.build(kind, SMALL, seed=0), models.build(kind, SMALL, seed=1)
+            model, into = models.build(kind, size, seed=0), models.build(kind, size, seed=1)
             full, state = directory / "full.pt", directory / "state.pt"
             torch.save(model, full)
             torch.save(model.state_dict(), state)
@@ -129,6 +132,32 @@ def _load_memory(kind: str):
     return prepare
 
 
+def _meta_assign_memory(kind: str):
+    """Peak memory of PyTorch's recipe (build on the meta device, then load_state_dict of
+    an mmap'd load with assign=True) against building the model and copying into it."""
+
+    @contextlib.contextmanager
+    def prepare():
+        with _scratch() as directory:
+            state = directory / "state.pt"
+            torch.save(models.build(kind, MEMORY_SIZE, seed=0).state_dict(), state)
+
+            def recipe():
+                with torch.device("meta"):
+                    net = models.build(kind, MEMORY_SIZE, seed=1)
+                net.load_state_dict(torch.load(state, mmap=True), assign=True)
+                return net
+
+            def built_then_copied():
+                net = models.build(kind, MEMORY_SIZE, seed=1)
+                net.load_state_dict(torch.load(state))
+                return net
+
+            yield (lambda: peakmem.peak_growth(recipe)), (lambda: peakmem.peak_growth(built_then_copied))
+
+    return prepare
+
+
 def _mib(size: int) -> str:
     return f"{size // MiB} MiB"
 
@@ -136,7 +165,12 @@ def _mib(size: int) -> str:
 CASES = (
     *(PairCase(f"save_load.state_dict_loads_faster_when_small/{kind}",
                f"with safe_globals(classes): torch.load(f)  # whole {kind}, {_mib(SMALL)}",
-               f"model.load_state_dict(torch.load(f))  # {kind}, {_mib(SMALL)}", _small_loads(kind),
+               f"model.load_state_dict(torch.load(f))  # {kind}, {_mib(SMALL)}", _loads(kind, SMALL),
+               requires=_needs_safe_globals)
+      for kind in models.KINDS),
+    *(PairCase(f"save_load.big_state_dict_load_not_faster/{kind}",
+               f"with safe_globals(classes): torch.load(f)  # whole {kind}, {_mib(BIG)}",
+               f"model.load_state_dict(torch.load(f))  # {kind}, {_mib(BIG)}", _loads(kind, BIG),
                requires=_needs_safe_globals)
       for kind in models.KINDS),
     *(PairCase(f"save_load.big_full_save_not_slower/{kind}",
@@ -152,4 +186,9 @@ CASES = (
              f"model = MLP(); model.load_state_dict(torch.load(f))  # peak memory, {_mib(MEMORY_SIZE)}",
              f"with safe_globals(classes): torch.load(f)  # whole model, peak memory, {_mib(MEMORY_SIZE)}",
              _load_memory("mlp"), kind="value", unit="B", requires=_needs_safe_globals_and_peakmem),
+    PairCase("save_load.meta_mmap_assign_saves_memory/mlp",
+             'with torch.device("meta"): model = MLP(); model.load_state_dict(torch.load(f, mmap=True), assign=True)  '
+             f"# peak memory, {_mib(MEMORY_SIZE)}",
+             f"model = MLP(); model.load_state_dict(torch.load(f))  # peak memory, {_mib(MEMORY_SIZE)}",
+             _meta_assign_memory("mlp"), kind="value", unit="B", requires=peakmem.available),
 )

@@ -24,6 +24,12 @@ SMALL_LOADS_FASTER = Rule(
      "zh": "使用同一个反序列化器（`weights_only=True`）时，1 MiB 模型加载整个模型文件的耗时，至少是把 `state_dict` 加载进已建好模型的 1.1 倍。"},
     Need.at_least(1.10), ("mlp", "cnn", "transformer"),
 )
+BIG_LOADS = Rule(
+    "save_load.big_state_dict_load_not_faster",
+    {"en": "For a 64 MiB model, loading the whole model (same unpickler) costs at most 1.1× loading its state_dict into a built model: the state_dict's speed-up is for small models.",
+     "zh": "对 64 MiB 的模型，加载整个模型（同一个反序列化器）的耗时不超过把 `state_dict` 加载进已建好模型的 1.1 倍：`state_dict` 的速度优势只在小模型上。"},
+    Need.at_most(1.10), ("mlp", "cnn", "transformer"),
+)
 BIG_SAVES_SAME = Rule(
     "save_load.big_full_save_not_slower",
     {"en": "For a 64 MiB model, saving the whole model costs at most 1.25× saving its state_dict.",
@@ -35,6 +41,12 @@ LOAD_MEMORY = Rule(
     {"en": "Getting a ready 32 MiB model from its state_dict (build the model, then `load_state_dict`) takes at least as much peak memory as loading the whole model.",
      "zh": "从 `state_dict` 得到一个可用的 32 MiB 模型（先建好模型再 `load_state_dict`），峰值内存不少于直接加载整个模型。"},
     Need.at_least(1.0), ("mlp",),
+)
+META_ASSIGN = Rule(
+    "save_load.meta_mmap_assign_saves_memory",
+    {"en": "Built on the meta device and loaded with `load_state_dict(torch.load(f, mmap=True), assign=True)`, a 32 MiB model takes at most half the peak memory of building it and copying the state_dict in.",
+     "zh": "在 meta 设备上建模型、再用 `load_state_dict(torch.load(f, mmap=True), assign=True)` 加载，32 MiB 模型的峰值内存不到“先建模型再复制 `state_dict`”的一半。"},
+    Need.at_most(0.5), ("mlp",),
 )
 
 register(
@@ -61,7 +73,7 @@ register(
         seed={"zh": "只保存网络中的参数（速度快, 占内存少）", "en": "Save only the `state_dict`: faster and smaller"},
         reason={"en": "the files are the same size, loading a state_dict into a built model takes more peak memory, and it is faster only for small models; save the state_dict for portability and safety.",
                 "zh": "两种文件大小相同，把 `state_dict` 加载进建好的模型峰值内存反而更高，而且只在小模型上更快；保存 `state_dict` 的真正理由是可移植和安全。"},
-        claims=("save_load.same_size",), rules=(SAME_SIZE, SMALL_LOADS_FASTER, LOAD_MEMORY),
+        claims=("save_load.same_size",), rules=(SAME_SIZE, SMALL_LOADS_FASTER, BIG_LOADS, LOAD_MEMORY, META_ASSIGN),
     ),
     Tip(
         id="save_load.load_state_dict", page="save-load#what-to-use", verdict=HOLDS,
