@@ -286,7 +286,7 @@ def describe(tip: verdicts.Tip, evidence: verdicts.Evidence, kind: str, loc: str
             unsure = ""
         lines.append(f"    {mark} {text.plain('rule', loc)}{colon}{rule.text[loc]}{unsure}")
         joiner = "，" if loc == "zh" else " · "  # no space after full-width punctuation
-        lines.append(f"        {printable(result.details(loc))}{joiner}{text.plain('need', loc, need=rule.need.describe())}")
+        lines.append(f"        {printable(result.details(loc))}{joiner}{text.plain('need', loc, need=rule.need.describe(loc))}")
     return "\n".join(lines)
 
 

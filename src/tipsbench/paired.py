@@ -116,12 +116,16 @@ class Need:
             return FAILS
         return INCONCLUSIVE
 
-    def describe(self) -> str:
-        """The region in words a detail line can carry: "≥ 1.10×", "≤ 1.05×", "0.91–1.10×"."""
+    def describe(self, locale: str = "en") -> str:
+        """The region in words a detail line can carry: "≥ 1.10×", "≤ 1.05×", "1.9–2.1×",
+        and an equivalence margin as "within ±10%" ("相差不超过 ±10%")."""
         if self.high == math.inf:
             return f"≥ {ratio_text(self.low)}×"
         if self.low == 0:
             return f"≤ {ratio_text(self.high)}×"
+        if self.high > 1 and math.isclose(self.low * self.high, 1.0):
+            margin = f"±{(self.high - 1) * 100:.3g}%"
+            return f"相差不超过 {margin}" if locale == "zh" else f"within {margin}"
         return f"{ratio_text(self.low)}–{ratio_text(self.high)}×"
 
 

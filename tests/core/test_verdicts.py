@@ -164,8 +164,24 @@ def test_the_interval_decides_the_small_load_rule(ratios, busy, holds):
     assert bool(evidence.contradictions) == (holds is False)
     out = render_markers("<!-- tipsbench:verdict tip=save_load.state_dict_faster_smaller -->",
                          PageContext("en", "p.md", (run,), lambda m: None))
-    word = {True: "Holds on 1 of 1 machines", False: "fails on 1", None: "inconclusive on 1"}[holds]
+    word = {True: "Holds on the one machine measured", False: "Fails on the one machine measured",
+            None: "Inconclusive on the one machine measured"}[holds]
     assert word in out and "95% CI" in out
     zh = render_markers("<!-- tipsbench:verdict tip=save_load.state_dict_faster_smaller -->",
                         PageContext("zh", "p.zh.md", (run,), lambda m: None))
-    assert "置信区间" in zh and "95% CI" not in zh
+    assert "置信区间" in zh and "95% CI" not in zh and "在实测的唯一一台机器上" in zh
+
+
+def test_many_machines_are_summed_up_in_words_with_each_interval_a_click_away():
+    """Three machines: the rule holds on two and is inconclusive on one; the line says so in
+    words, and each machine's intervals sit in a <details> list with its file."""
+    runs = [testing.run([testing.paired(f"{SMALL_LOADS}/{kind}", ratios) for kind in ("mlp", "cnn", "transformer")],
+                        key=key, path=f"results/{key}_20261129T000000Z.json")
+            for key, ratios in (("m1_2t", TIGHT_FASTER), ("m2_2t", TIGHT_FASTER), ("m3_2t", WIDE))]
+    out = render_markers("<!-- tipsbench:verdict tip=save_load.state_dict_faster_smaller -->",
+                         PageContext("en", "p.md", tuple(runs), pytest.fail))
+    assert "Holds on 2 of 3 machines, inconclusive on 1" in out
+    assert out.count("<details") >= 1 and all(f"{key}_20261129T000000Z.json" in out for key in ("m1_2t", "m2_2t", "m3_2t"))
+    zh = render_markers("<!-- tipsbench:verdict tip=save_load.state_dict_faster_smaller -->",
+                        PageContext("zh", "p.zh.md", tuple(runs), pytest.fail))
+    assert "在 3 台机器中的 2 台上成立，1 台无定论" in zh

@@ -39,6 +39,9 @@ text = define("verdict", {
     "evidence_not_checkable": {"en": "{n} of its claims can't be checked on this build", "zh": "{n} 条说法在当前构建上无法检查"},
     "evidence_rule": {"en": "Measured: {rule} {counts}.", "zh": "实测：{rule}{counts}。"},
     "count_holds": {"en": "Holds on {n} of {total} machines", "zh": "在 {total} 台机器中的 {n} 台上成立"},
+    "one_holds": {"en": "Holds on the one machine measured", "zh": "在实测的唯一一台机器上成立"},
+    "one_fails": {"en": "Fails on the one machine measured", "zh": "在实测的唯一一台机器上不成立"},
+    "one_inconclusive": {"en": "Inconclusive on the one machine measured", "zh": "在实测的唯一一台机器上无定论"},
     "count_fails": {"en": "fails on {n}", "zh": "{n} 台上不成立"},
     "count_inconclusive": {"en": "inconclusive on {n}", "zh": "{n} 台无定论"},
     "state_holds": {"en": "holds", "zh": "成立"},
@@ -97,9 +100,13 @@ def _evidence_lines(ctx: PageContext, evidence: verdicts.Evidence) -> list[Marku
         lines.append(text.text("evidence_outside", ctx.locale, n=len(evidence.outside), versions=versions()))
     if evidence.releases is not None:
         lines.append(text.text("evidence_releases", ctx.locale, span=span_words(evidence.releases, ctx.locale)))
-    for rule in evidence.tip.rules:
-        lines.append(_rule_line(ctx, rule, [(run, result) for r, run, result in evidence.rules if r is rule]))
     return lines
+
+
+def _rule_lines(ctx: PageContext, evidence: verdicts.Evidence) -> list[Markup]:
+    """One item per rule on numbers: how many machines it holds on, and their intervals."""
+    return [_rule_line(ctx, rule, [(run, result) for r, run, result in evidence.rules if r is rule])
+            for rule in evidence.tip.rules]
 
 
 STATES = {True: "holds", False: "fails", None: "inconclusive"}
@@ -113,17 +120,23 @@ def _rule_line(ctx: PageContext, rule: verdicts.Rule, measured: list) -> Markup:
     if not measured:
         return text.text("evidence_no_runs", loc, rule=statement)
     counts = {key: sum(1 for _, result in measured if result.holds is value) for value, key in STATES.items()}
-    parts = [text.plain("count_holds", loc, n=counts["holds"], total=len(measured))]
-    parts += [text.plain(f"count_{key}", loc, n=counts[key]) for key in ("fails", "inconclusive") if counts[key]]
-    summary = ("，" if loc == "zh" else ", ").join(parts)
+    if len(measured) == 1:
+        summary = text.plain(f"one_{STATES[measured[0][1].holds]}", loc)
+    else:
+        parts = [text.plain("count_holds", loc, n=counts["holds"], total=len(measured))]
+        parts += [text.plain(f"count_{key}", loc, n=counts[key]) for key in ("fails", "inconclusive") if counts[key]]
+        summary = ("，" if loc == "zh" else ", ").join(parts)
     rows = []
     for run, result in sorted(measured, key=lambda item: item[0].key):
         who = tag("a", machine_label(run.machine, loc), href=get_relative_url(machine_page_url(run.key, loc), ctx.url))
         state = text.plain("state_postponed" if result.postponed else f"state_{STATES[result.holds]}", loc)
         colon = "：" if loc == "zh" else ": "
-        rows.append(tag("li", who + " (" + file_link(ctx, run) + ")" + colon + tag("code", result.details(loc))
-                        + (" — " if loc == "en" else "——") + state))
-    need = text.plain("need", loc, need=rule.need.describe())
+        # One line per comparison; what A and B were is the line's hover text.
+        cases = tag("ul", join(tag("li", tag("code", s.name) + colon + s.interval_text(loc), title=f"A = {s.a}\nB = {s.b}")
+                               for s, _ in result.found))
+        opening, closing = ("（", "）") if loc == "zh" else (" (", ")")
+        rows.append(tag("li", who + opening + file_link(ctx, run) + closing + colon + state + cases))
+    need = text.plain("need", loc, need=rule.need.describe(loc))
     return (text.text("evidence_rule", loc, rule=statement, counts=summary)
             + tag("details", tag("summary", text.plain("intervals", loc) + (f"（{need}）" if loc == "zh" else f" ({need})"))
                   + tag("ul", join(rows)), class_="tb-intervals"))
@@ -153,6 +166,9 @@ def verdict(ctx: PageContext, args: dict[str, str]) -> Markup:
     lines = _evidence_lines(ctx, evidence)
     if lines:
         parts.append(tag("p", join(lines, Markup(" · ")), class_="tb-evidence"))
+    rules = _rule_lines(ctx, evidence)
+    if rules:  # a list, not more of the paragraph: each holds a <details> block
+        parts.append(tag("ul", join(tag("li", line) for line in rules), class_="tb-evidence tb-rules"))
     return tag("div", join(parts), class_="tb-verdict" + (" tb-verdict-contradicted" if problems else ""),
                data_tip=tip.id, data_verdict=tip.verdict)
 
