@@ -22,7 +22,7 @@ from tipsbench.render.common import page_href, versions
 from tipsbench.render.html import Markup, code_spans, join, tag
 from tipsbench.render.labels import common, define
 from tipsbench.render.observed import localize
-from tipsbench.render.registry import Arg, PageContext, empty_notice, renderer
+from tipsbench.render.registry import Arg, PageContext, empty_notice, markdown_heading, renderer
 
 text = define("claims", {
     "unavailable_on": {"en": "Not available in {versions}", "zh": "{versions} 中还没有这个接口"},
@@ -194,8 +194,7 @@ def claim_changes(ctx: PageContext, args: dict[str, str]) -> Markup:
         # A Markdown heading between raw HTML blocks: it gets a permalink and a place in
         # the page's table of contents. The release is digits and dots (files.load checks).
         anchor = f"torch-{after.release.replace('.', '-')}"
-        heading = Markup("\n\n## {} {{#{}}}\n\n").format(text.plain("changes_release", ctx.locale, release=after.release),
-                                                       anchor)
+        heading = markdown_heading(2, text.plain("changes_release", ctx.locale, release=after.release), anchor)
         key = "changes_count_one" if len(changes) == 1 else "changes_count"
         count = tag("p", text.plain(key, ctx.locale, n=len(changes), before=before.torch, after=after.torch))
         sections.append(heading + count + join(items))

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from tipsbench import buildcache
 from tipsbench.claims.timeline import Timeline
-from tipsbench.render.html import Markup, tag
+from tipsbench.render.html import Markup, escape, tag
 from tipsbench.render.labels import common
 from tipsbench.results import Run
 
@@ -192,6 +192,18 @@ def _keep_fragment(ctx: PageContext, marker: str, html: str, warnings: list[str]
         store.put_json("fragments", _fragment_key(ctx, marker), {"html": html, "warnings": warnings})
 
 
+MARKDOWN_HEADING = re.compile(r"\s*<!--tb-markdown-->(.*?)<!--/tb-markdown-->\s*")
+
+
+def markdown_heading(level: int, title: str, anchor: str) -> Markup:
+    """A heading inside a marker's HTML that Markdown itself renders (anchor, permalink,
+    table of contents). `title` is escaped; `anchor` must be letters, digits and '-'."""
+    if not re.fullmatch(r"[A-Za-z0-9-]+", anchor) or not 1 <= level <= 6:
+        raise ValueError(f"not a heading anchor or level: {anchor!r}, {level}")
+    clean = " ".join(str(escape(title)).split())
+    return Markup(f"<!--tb-markdown-->{'#' * level} {clean} {{#{anchor}}}<!--/tb-markdown-->")
+
+
 def markers(markdown: str) -> list[tuple[str, str]]:
     """(kind, raw arguments) of each marker in a page, in order."""
     return [(m.group(1), m.group(2)) for m in MARKER.finditer(markdown)]
@@ -206,8 +218,14 @@ def render_markers(markdown: str, ctx: PageContext, stash: Callable[[str], str] 
     HTML back after conversion.
     """
     def place(html: object) -> str:
-        # Blank lines around the fragment make Markdown treat it as a raw HTML block.
-        return f"\n\n{stash(str(html)) if stash else html}\n\n"
+        # Blank lines around the fragment make Markdown treat it as a raw HTML block. A
+        # heading a renderer marked as Markdown (markdown_heading) is left out of the
+        # block, so Markdown makes it a heading with its anchor and a place in the
+        # table of contents; the HTML around it is stashed as usual.
+        parts = MARKDOWN_HEADING.split(str(html))
+        pieces = [part if i % 2 else (stash(part) if stash else part)
+                  for i, part in enumerate(parts) if i % 2 or part.strip()]
+        return "\n\n" + "\n\n".join(pieces) + "\n\n"
 
     def replace(match: re.Match) -> str:
         kind, raw_args = match.group(1), match.group(2)

@@ -38,6 +38,13 @@ def _array_getsizeof_against_nbytes():
     yield (lambda: sys.getsizeof(a)), (lambda: a.nbytes)
 
 
+@contextlib.contextmanager
+def _view_nbytes_against_storage():
+    t = torch.ones(ELEMENTS)
+    view = t[::2]
+    yield (lambda: view.nbytes), (lambda: view.untyped_storage().nbytes())
+
+
 CASES = (
     PairCase("memory.int64_twice_float32/torch", "torch.ones(n, dtype=torch.int64)  # resident memory added",
              "torch.ones(n, dtype=torch.float32)  # resident memory added",
@@ -49,6 +56,9 @@ CASES = (
              requires=peakmem.available),
     PairCase("memory.getsizeof_excludes_tensor_data/float32", "sys.getsizeof(t)  # 128 MiB tensor", "t.nbytes",
              _getsizeof_against_nbytes, kind="exact", unit="B"),
+    PairCase("memory.nbytes_counts_the_view/float32", "t[::2].nbytes  # a view of every other element",
+             "t[::2].untyped_storage().nbytes()  # the memory it keeps alive", _view_nbytes_against_storage,
+             kind="exact", unit="B"),
     PairCase("memory.getsizeof_includes_array_data/float32", "sys.getsizeof(a)  # 128 MiB array that owns its data",
              "a.nbytes", _array_getsizeof_against_nbytes, kind="exact", unit="B"),
 )

@@ -17,6 +17,12 @@ SAME_AS_ARRAY = Rule(
      "zh": "同样形状的 float32 张量与 NumPy 数组占用的常驻内存相同（相差不超过 ±10%）。"},
     Need.within(0.10), ("float32",),
 )
+VIEW_NBYTES = Rule(
+    "memory.nbytes_counts_the_view",
+    {"en": "For `t[::2]`, a view of every other element of a 128 MiB tensor, `nbytes` is half the memory the view keeps alive.",
+     "zh": "`t[::2]` 是 128 MiB 张量隔一个取一个的视图，它的 `nbytes` 只有它所占住内存的一半。"},
+    Need(low=0.49, high=0.51), ("float32",),
+)
 GETSIZEOF_TENSOR = Rule(
     "memory.getsizeof_excludes_tensor_data",
     {"en": "`sys.getsizeof(t)` of a 128 MiB tensor is under 0.1% of its `nbytes`: it leaves the data out.",
@@ -50,7 +56,7 @@ register(
         label={"en": '`a.nbytes` is the data size', "zh": '`a.nbytes` 就是数据大小'},
         seed={"zh": "a.nbytes 就是数据大小", "en": "`a.nbytes` is the data size"},
         reason={"en": "the array or tensor isn't a view.", "zh": "数组或张量不是视图时才成立。"},
-        claims=("memory.tensor_nbytes_is_the_view",),
+        claims=("memory.tensor_nbytes_is_the_view",), rules=(VIEW_NBYTES,),
     ),
     Tip(
         id="memory.getsizeof", page="memory#getsizeof", verdict=PARTLY,
