@@ -58,3 +58,17 @@ def test_a_bad_file_is_one_line(tmp_path, capsys):
     assert main(["compare", old, str(tmp_path / "bad.json")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "bad.json" in err
+
+
+def test_a_rules_comparisons_are_left_out(tmp_path):
+    """A paired comparison's time is how long it took (it stops when decided), not a cost:
+    a comparison that took twice as long is no regression."""
+    from tipsbench.compare import changes
+
+    def run(seconds):
+        paired = testing.paired("numpy.tensor_cost_grows/float32", [100.0] * 12)
+        paired["stats"]["median"] = seconds
+        return testing.run([paired, testing.bench("numpy", "tensor", 1e-3, direction="numpy_to_torch")])
+
+    pairs, only_old, only_new = changes(run(0.5), run(1.0))
+    assert [c.name for c in pairs] == ["test_numpy[tensor-1024]"] and not only_old and not only_new

@@ -1,12 +1,14 @@
 """``tipsbench compare OLD NEW``: what changed between two runs, noise accounted for.
 
-Benchmarks are matched by name. Each pair is judged with the same rule the verdicts use
-(``verdicts.compare``: the ratio of medians against the runs' own noise, half the two
-relative IQRs added and never under 10%): a change inside the noise is "same", never a
-regression. A benchmark is a regression when NEW is slower beyond the noise *and* by
+Benchmarks are matched by name. Two runs made at different times can't be paired the way
+a rule's comparisons are (tipsbench.pairing), so each benchmark is judged by the ratio of
+its medians against the runs' own noise (half the two relative IQRs added, never under
+10%): a change inside the noise is "same", never a regression. A benchmark is a regression when NEW is slower beyond the noise *and* by
 more than ``--threshold`` (default 0: the noise alone decides). The exit status is 1
 when anything regressed, naming each; 2 when the files can't be compared. Runs of two
-different machines are refused unless ``--any-machine`` says that is the point.
+different machines are refused unless ``--any-machine`` says that is the point. A rule's
+paired comparisons (tip "paired") are left out: their time is how long the comparison
+took, not a cost of anything.
 """
 
 from __future__ import annotations
@@ -16,8 +18,44 @@ import sys
 from dataclasses import dataclass
 
 from tipsbench import fmt, results
+from tipsbench.paired import PAIRED
 from tipsbench.report import clean
-from tipsbench.verdicts import Comparison, compare
+
+# Two medians closer than this are "no meaningful difference" however tight the runs were:
+# a shared machine moves by this much from minute to minute.
+SAME_WITHIN = 0.10
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """a's median over b's, and whether the difference is bigger than the runs' noise."""
+
+    ratio: float
+    noise: float  # relative: a difference within ±noise is no meaningful difference
+
+    @property
+    def meaningful(self) -> bool:
+        return abs(self.ratio - 1) > self.noise
+
+    @property
+    def a_faster(self) -> bool:
+        return self.meaningful and self.ratio < 1
+
+    @property
+    def a_slower(self) -> bool:
+        return self.meaningful and self.ratio > 1
+
+    def __str__(self) -> str:
+        return f"{self.ratio:.2f}× (noise ±{self.noise:.0%})"
+
+
+def compare(a: results.Record, b: results.Record) -> Comparison | None:
+    """a ÷ b by median time. The noise is half the two relative IQRs added (each run's
+    middle half spans ±IQR/2 around its median), never under SAME_WITHIN."""
+    if a.median_s <= 0 or b.median_s <= 0:
+        return None
+    spread = (a.iqr_s / a.median_s + b.iqr_s / b.median_s) / 2
+    return Comparison(a.median_s / b.median_s, max(SAME_WITHIN, spread))
 
 
 @dataclass(frozen=True)
@@ -40,8 +78,8 @@ class Change:
 
 def changes(old: results.Run, new: results.Run) -> tuple[list[Change], list[str], list[str]]:
     """The matched pairs (in NEW's order), and the names only OLD or only NEW has."""
-    before = {r.name: r for r in old.records}
-    after = {r.name: r for r in new.records}
+    before = {r.name: r for r in old.records if r.tip != PAIRED}
+    after = {r.name: r for r in new.records if r.tip != PAIRED}
     pairs = [Change(name, before[name].median_s, rec.median_s, compare(rec, before[name]))
              for name, rec in after.items() if name in before]
     return pairs, sorted(set(before) - set(after)), sorted(set(after) - set(before))
