@@ -2,23 +2,36 @@
 
 from __future__ import annotations
 
+import pytest
 import torch
 
 from tipsbench import claims
 from tipsbench.families.transfer import claims as gpu_claims
 
+# What the child probe reports on a machine where every claim holds, and one change each
+# that must make that claim fail: the checks read the probe, so they are tested on it.
+HOLDING = {"initialized_after_import": False, "is_available": False, "device_count": 0, "mps_available": False,
+           "pin_error": f"RuntimeError: {gpu_claims.PIN_ERROR}.", "cuda_error": "AssertionError: Torch not compiled with CUDA enabled",
+           "loader_warnings": ["'pin_memory' argument is set as true but no accelerator is found"], "loader_pinned": False,
+           "loader_error": None, "device_warnings": ["pin_memory_device is deprecated, the current accelerator will be used"],
+           "device_error": None}
+BREAKS = {
+    "gpu.hidden_means_no_cuda": {"is_available": True, "device_count": 1},
+    "gpu.import_does_not_init_cuda": {"initialized_after_import": True},
+    "gpu.pin_memory_needs_accelerator": {"pin_error": None},
+    "gpu.cuda_without_device_raises": {"cuda_error": None},
+    "gpu.dataloader_pin_without_accelerator": {"loader_pinned": True},
+    "gpu.pin_memory_device_deprecated": {"device_warnings": []},
+}
 
-def test_every_gpu_claim_shows_what_it_saw():
-    """Each gpu.* claim that could be checked here shows torch's output (the outcome
-    itself is checked against the timeline in tests/core/test_claims.py)."""
-    found = {k: c for k, c in claims.all_claims().items() if k.startswith("gpu.")}
-    assert len(found) >= 6
-    for claim_id, claim in found.items():
-        seen = claims.observe(claim.id)
-        if seen.status == "not-checkable":  # a CUDA claim on a build without CUDA
-            assert claim.needs and torch.version.cuda is None, claim_id
-            continue
-        assert seen.shown and claim.text["en"] and claim.text["zh"], claim_id
+
+@pytest.mark.parametrize("claim_id", sorted(BREAKS))
+def test_each_probe_claim_holds_on_its_evidence_and_fails_without_it(claim_id, monkeypatch):
+    check = claims.get(claim_id).check
+    monkeypatch.setattr(gpu_claims, "probe", lambda: dict(HOLDING))
+    assert check().holds, claim_id
+    monkeypatch.setattr(gpu_claims, "probe", lambda: {**HOLDING, **BREAKS[claim_id]})
+    assert not check().holds, claim_id
 
 
 def test_pin_error_is_quoted_verbatim():
