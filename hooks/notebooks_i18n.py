@@ -13,6 +13,9 @@ Chinese heading gets ``id=""`` and its TOC entry points nowhere; nbconvert then
 percent-encodes ids, which Material's TOC tracking doesn't match against the TOC's
 href. We give headings and the TOC the same Unicode slug as Markdown pages
 (pymdownx.slugs, as in mkdocs.yml's toc extension), unencoded on both sides.
+
+Third: mkdocs-jupyter's copy buttons say "Copy to Clipboard" / "Copied!" on every page;
+on a Chinese notebook page they say it in Chinese.
 """
 
 from __future__ import annotations
@@ -73,3 +76,18 @@ def _patch_notebook_headings() -> None:
 def on_startup(command: str, dirty: bool) -> None:
     File.is_documentation_page = _is_documentation_page
     _patch_notebook_headings()
+
+
+# mkdocs-jupyter writes its copy button's words in English whatever the page's language.
+_COPY_WORDS_ZH = (('aria-label="Copy to Clipboard"', 'aria-label="复制到剪贴板"'),
+                  ('<span class="notice" hidden="">Copied!</span>', '<span class="notice" hidden="">已复制！</span>'),
+                  ('<span class="notice" hidden>Copied!</span>', '<span class="notice" hidden>已复制！</span>'))
+
+
+def on_post_page(output: str, page, config) -> str:
+    """A Chinese notebook page's copy buttons in Chinese (third patch)."""
+    if not page.file.src_uri.endswith(".zh" + NOTEBOOK_SUFFIX):
+        return output
+    for english, chinese in _COPY_WORDS_ZH:
+        output = output.replace(english, chinese)
+    return output

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tipsbench import sitecheck
+
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -229,25 +231,28 @@ def test_no_broken_internal_links(site):
 @pytest.mark.parametrize("locale", ["en", "zh"])
 def test_no_markdown_shown_as_text(site, locale):
     """What a page's Markdown (or a marker's Markdown heading) meant as structure is never
-    shown as text: no heading hashes or {#anchor} outside code, and the release headings
-    of "What changed" are real headings with their anchors."""
-    for page in pages():
-        html = built(site, page, locale).read_text(encoding="utf-8")
-        text = visible_text(html)
-        stray = re.search(r"(^|\n)\s*#{1,6} \S|\{#[a-z0-9-]+\}", text)
-        assert stray is None, f"{locale} {page}: {text[max(0, stray.start() - 60):stray.end() + 60]!r}"
+    shown as text, and the release headings of "What changed" are real headings with their
+    anchors in the table of contents."""
+    problems = [f"{locale} {page}: {what}: {around!r}" for page in pages()
+                for what, around in sitecheck.markdown_shown(built(site, page, locale).read_text(encoding="utf-8"))]
+    assert not problems, "\n".join(problems)
     changes = built(site, Path("changes.md"), locale).read_text(encoding="utf-8")
     releases = re.findall(r'<h2 id="(torch-\d+-\d+)"', changes)
-    assert releases and all(f'href="#{anchor}"' in changes for anchor in releases)  # in the table of contents
+    assert releases and all(f'href="#{anchor}"' in changes for anchor in releases)
 
 
 def test_each_page_has_its_twins_heading_outline(site):
-    """An English page and its Chinese twin have the same headings, level by level (pages
-    without explicit anchors get slugs in their own language): a stray line that Markdown turned into a heading in one language (a line
-    starting "#40618).") shows as a difference."""
+    """An English page and its Chinese twin have the same headings, level by level: a stray
+    line that Markdown turned into a heading in one language (a line starting "#40618).")
+    shows as a difference."""
     for page in pages():
-        outlines = []
-        for locale in ("en", "zh"):
-            main = built(site, page, locale).read_text(encoding="utf-8").split("<article", 1)[-1].split("</article>", 1)[0]
-            outlines.append(re.findall(r"<h([1-6])\b", main))
-        assert outlines[0] == outlines[1], f"{page}: {outlines[0]} != {outlines[1]}"
+        en, zh = (sitecheck.outline(built(site, page, loc).read_text(encoding="utf-8")) for loc in ("en", "zh"))
+        assert en == zh, f"{page}: {en} != {zh}"
+
+
+def test_chinese_pages_follow_the_copywriting_conventions(site):
+    """Every Chinese page, hand-written and generated alike: full-width punctuation in
+    Chinese sentences, no space after it, a space between Chinese and Latin or digits."""
+    problems = [f"zh {page}: {what}: {around!r}" for page in pages()
+                for what, around in sitecheck.chinese_copy(built(site, page, "zh").read_text(encoding="utf-8"))]
+    assert not problems, "\n".join(problems)

@@ -72,8 +72,8 @@ text = define("check", {
     "how_agree": {"en": "agrees with the site", "zh": "证据与本站一致"},
     "how_contradict": {"en": "contradicts the site", "zh": "证据与本站矛盾"},
     "how_none": {"en": "can't be checked here", "zh": "在本机没有可检查的证据"},
-    "summary": {"en": "{n} tips: the evidence agrees with the site for {agree}, contradicts it for {contradict}; {none} have no evidence to check here",
-                "zh": "{n} 个技巧：{agree} 个与本站一致，{contradict} 个与本站矛盾，{none} 个在本机没有可检查的证据"},
+    "summary": {"en": "{n} tips ({seed} of the seed's numbered tips, the rest finer points the site judges apart): the evidence agrees with the site for {agree}, contradicts it for {contradict}; {none} have no evidence to check here",
+                "zh": "{n} 个技巧（其中 {seed} 个是原文编号的技巧，其余是本站单独评判的细分要点）：{agree} 个与本站一致，{contradict} 个与本站矛盾，{none} 个在本机没有可检查的证据"},
     "wrote": {"en": "wrote {path}", "zh": "已写入 {path}"},
     "broken": {"en": "{n} checks broke (a bug in tipsbench): see the ! lines",
                "zh": "{n} 项检查自身出错（tipsbench 的问题）：见标 ! 的行"},
@@ -229,7 +229,7 @@ def run_check(chosen: list[verdicts.Tip], loc: str, json_path: str | None,
     if len(chosen) == 1:
         print(text.plain("summary_one", loc, how=text.plain(f"how_{reports[0][2]}", loc)))
     else:
-        print(text.plain("summary", loc, n=len(chosen), **counts))
+        print(text.plain("summary", loc, n=len(chosen), seed=sum(1 for t in chosen if t.index), **counts))
     busy = [s for run in runs for s in (r.fields for r in run.records) if isinstance(s, Summary) and s.load.busy]
     if busy:
         reasons = sorted({reason for s in busy for reason in s.load.reasons})
@@ -256,7 +256,7 @@ def describe(tip: verdicts.Tip, evidence: verdicts.Evidence, kind: str, loc: str
     here = f"  {text.plain('here', loc)}{colon}"
     if kind == "contradict":
         lines.append(f"{here}✗ {text.plain('contradicts', loc)}")
-        lines += [f"      {printable(problem)}" for problem in evidence.contradictions]
+        lines += [f"      {printable(problem)}" for problem in evidence.contradictions_in(loc)]
     elif kind == "agree":
         lines.append(f"{here}✓ {text.plain('agrees', loc)}")
     else:

@@ -12,7 +12,8 @@ from tipsbench.render.observed import PATTERNS, line_zh, localize
 # Phrases only our checks write: none may reach a Chinese page untranslated.
 OURS = re.compile(r": shares memory$|: copy$|no warning|state restored|ran on CPU|same outputs|function ran|"
                   r"SGD steps|event file:|child process|afterwards ->|hooks left|bytes per parameter|"
-                  r"resident memory|loaded without an error|emitted no deprecation|full model \d|tensors stored for")
+                  r"resident memory|loaded without an error|emitted no deprecation|full model \d|tensors stored for|"
+                  r"\d bytes$|does not exist in torch|refused by weights_only|no torch\.jit warning")
 
 
 def test_torch_messages_pass_through_verbatim():
@@ -40,6 +41,18 @@ def test_no_phrase_of_ours_is_left_in_english_on_this_torch():
     left = [line for cid in claims.all_claims() for line in localize(claims.observe(cid).shown, "zh").split("\n")
             if OURS.search(line)]
     assert left == []
+
+
+def test_no_phrase_of_ours_is_left_in_english_in_the_shipped_timeline():
+    """Every line every shipped release printed (what the release strips show on hover)."""
+    from pathlib import Path
+
+    from tipsbench.claims import files
+
+    found, _ = files.load_dir(Path(__file__).resolve().parents[2] / "results" / "claims")
+    left = sorted({line for file in found for entry in file.claims.values() for shown in entry.shown
+                   for line in localize(shown, "zh").split("\n") if OURS.search(line)})
+    assert found and left == []
 
 
 def test_patterns_match_whole_lines_only():

@@ -107,12 +107,43 @@ class Requirement:
     why: dict[str, str]  # locale -> why the claim can't be checked without it
 
 
+def _cuda_device() -> bool:
+    import torch
+
+    return bool(torch.cuda.is_available())
+
+
+def _mps() -> bool:
+    import torch
+
+    mps = getattr(torch.backends, "mps", None)
+    return bool(mps is not None and mps.is_available())
+
+
+def _no_accelerator_is_meaningful() -> bool:
+    """Whether "without an accelerator, X raises" can fail here: on a CPU build (X must
+    raise its CPU-build error) or with a CUDA device that the check hides. A CUDA build
+    without a driver or a GPU fails every CUDA call whatever X does, and with MPS present
+    the check still has an accelerator."""
+    return not _mps() and (not _cuda_build() or _cuda_device())
+
+
 REQUIREMENTS: dict[str, Requirement] = {
     "cuda_build": Requirement(_cuda_build, {
         "en": "this torch is built without CUDA, so `torch.cuda.is_available()` is False and "
               "`device_count()` is 0 whatever the environment says: the check could not fail here",
         "zh": "当前 torch 是不带 CUDA 的构建，无论环境变量怎么设，`torch.cuda.is_available()` 都是 False、"
               "`device_count()` 都是 0：在这里这项检查不可能失败",
+    }),
+    "cuda_device": Requirement(_cuda_device, {
+        "en": "no CUDA device is usable here (no driver or no GPU), so hiding the GPUs changes nothing: "
+              "the check could not fail here",
+        "zh": "这里没有可用的 CUDA 设备（没有驱动或没有 GPU），隐藏 GPU 不会改变任何结果：在这里这项检查不可能失败",
+    }),
+    "no_accelerator_meaningful": Requirement(_no_accelerator_is_meaningful, {
+        "en": "on a CUDA build without a usable GPU every CUDA call fails anyway, and with MPS present there "
+              "is still an accelerator: the check could not tell here",
+        "zh": "在没有可用 GPU 的 CUDA 构建上，所有 CUDA 调用本来就会失败；有 MPS 时又仍然有加速器：在这里这项检查无从判断",
     }),
 }
 

@@ -83,13 +83,20 @@ def span_words(span: tl.Span, locale: str, style: str = "span") -> str:
 
 def _cell(release: str, outcome: str, title: str, live: bool = False) -> Markup:
     css = f"tb-tl tb-tl-{outcome}" + (" tb-tl-live" if live else "")
-    return tag("span", f"{release} {claims.MARKS[outcome]}", class_=css, title=title, data_release=release,
+    space = "" if release.endswith("）") else " "  # no space after full-width punctuation
+    return tag("span", f"{release}{space}{claims.MARKS[outcome]}", class_=css, title=title, data_release=release,
                data_outcome=outcome)
 
 
+def _paren(words: str, locale: str) -> str:
+    """" (words)" in English, "（words）" in Chinese (full-width, no space before)."""
+    return f"（{words}）" if locale == "zh" else f" ({words})"
+
+
 def _title(file: ClaimsFile | None, outcome: str, locale: str, first_line: str = "") -> str:
-    who = f"torch {file.torch} ({BUILD_NAMES[file.build][locale]})" if file else text.plain("this_build", locale)
-    return f"{who}: {outcome_word(outcome, locale)}" + (f" — {first_line}" if first_line else "")
+    who = f"torch {file.torch}{_paren(BUILD_NAMES[file.build][locale], locale)}" if file else text.plain("this_build", locale)
+    colon, dash = ("：", "——") if locale == "zh" else (": ", " — ")
+    return f"{who}{colon}{outcome_word(outcome, locale)}" + (f"{dash}{localize(first_line, locale)}" if first_line else "")
 
 
 def strip(ctx: PageContext, claim: claims.Claim, judgement: tl.Judgement) -> Markup:
@@ -108,8 +115,8 @@ def strip(ctx: PageContext, claim: claims.Claim, judgement: tl.Judgement) -> Mar
         if outcome not in (claims.NOT_CHECKABLE, claims.ERROR):
             points.append((file.release, outcome == claims.HOLDS))
     if not live_in_series:
-        label = f"{judgement.release} ({text.plain('this_build', ctx.locale)})"
-        cells.append(_cell(label, judgement.outcome, f"{versions()} ({BUILD_NAMES[judgement.build][ctx.locale]})",
+        label = f"{judgement.release}{_paren(text.plain('this_build', ctx.locale), ctx.locale)}"
+        cells.append(_cell(label, judgement.outcome, f"{versions()}{_paren(BUILD_NAMES[judgement.build][ctx.locale], ctx.locale)}",
                            live=True))
     summary = span_words(tl.span(points), ctx.locale) if points else ""
     note = text.plain("series_note", ctx.locale, build=BUILD_NAMES[series[0].build][ctx.locale])
@@ -185,7 +192,7 @@ def claim_changes(ctx: PageContext, args: dict[str, str]) -> Markup:
             page = ctx.claim_pages.get(change.claim_id)
             link = Markup()
             if page:
-                link = " " + tag("a", text.plain("changes_page", ctx.locale, title=ctx.titles.get(page, page)),
+                link = ("" if ctx.locale == "zh" else " ") + tag("a", text.plain("changes_page", ctx.locale, title=ctx.titles.get(page, page)),
                                  href=page_href(ctx, page))
             items.append(tag("div", tag("p", code_spans(claim.text[ctx.locale]) + link)
                              + tag("div", _observed(*change.before, ctx.locale), class_="tb-change-before")

@@ -17,7 +17,7 @@ from tipsbench.render.registry import Arg, PageContext, empty_notice, renderer
 from tipsbench.results import Record, Run, newest_per_machine
 
 CEILING_NAMES = {
-    "memcpy_bytes_per_s": {"en": "memory copy (warm, DRAM-sized)", "zh": "内存复制（热缓冲区，超出缓存）"},
+    "memcpy_bytes_per_s": {"en": "memory copy (warm, DRAM-sized)", "zh": "内存复制（已预热的缓冲区，超出缓存）"},
     "fsync_write_bytes_per_s": {"en": "file write + fsync", "zh": "文件写入 + fsync"},
     "page_cache_read_bytes_per_s": {"en": "read from the page cache", "zh": "从页缓存读取"},
     "evicted_read_bytes_per_s": {"en": "read of an evicted file", "zh": "读取已逐出缓存的文件"},

@@ -97,7 +97,7 @@ common = define("common", {
     },
     "over_100_note": {
         "en": "Above 100% at a cache-sized case: the data fits in a CPU cache, which is faster than the DRAM-sized copies the ceiling is taken from.",
-        "zh": "数据能放进 CPU 缓存时超过 100%：缓存比上限所依据的超出缓存的复制更快。",
+        "zh": "数据能放进 CPU 缓存时会超过 100%：上限取自超出缓存的复制，而缓存比内存更快。",
     },
     "ceilings_head_machine": {"en": "Machine", "zh": "机器"},
     "ceilings_head_ceiling": {"en": "Ceiling", "zh": "上限"},

@@ -76,7 +76,7 @@ text = define("machines", {
     "head_accelerator": {"en": "Accelerator", "zh": "加速器"},
     "head_torch": {"en": "torch", "zh": "torch"},
     "head_date": {"en": "Date", "zh": "日期"},
-    "head_profile": {"en": "Profile", "zh": "档位"},
+    "head_profile": {"en": "Profile", "zh": "测量档"},
     "compare_note": {"en": "One row per machine, its newest run; each machine's name links to its page with every table. Timings of different machines compare machines, not calls: read the ratios within a row.",
                      "zh": "每台机器一行，取其最新一次运行；点机器名可进入它的页面查看全部表格。不同机器之间的耗时比较的是机器本身，而不是调用方式：请在同一行内比较比值。"},
 })

@@ -25,16 +25,21 @@ _ZH: tuple[tuple[str, str], ...] = (
     (r"warnings: (\d+)", r"警告：\1 条"),
     (r"child process killed by (\w+) \(exit status (-?\d+)\)", r"子进程被 \1 终止（退出状态 \2）"),
     (r"child process exited with status (-?\d+)", r"子进程以状态 \1 退出"),
-    (r"not checkable here: MPS is available", "这里无法检查：MPS 可用"),
     (r"torch\.ones\(4\)\.cuda\(\) returned a tensor", "torch.ones(4).cuda() 返回了一个张量"),
     (r"current_accelerator\(\) -> \(not called\)", "current_accelerator() -> （未调用）"),
+    # any claim whose API is missing on a release
+    (r"(\S+) does not exist in torch (\S+)", r"torch \2 中没有 \1"),
     # memory
     (r"array: (.+); resident memory added while the result is alive:", r"数组：\1；结果存活期间新增的常驻内存："),
+    (r"((?:torch|np)\.\w+): (\d+) bytes", r"\1：\2 字节"),
+    # TensorBoard
+    (r"no torch\.jit warning", "没有 torch.jit 警告"),
     # modules
     (r"(.+) changed after (\d+) SGD steps: (True|False)", r"\1 在 \2 步 SGD 之后是否改变：\3"),
     (r"all parameters float64 after \.to\(\): (True|False)", r"调用 .to() 之后所有参数都是 float64：\1"),
     (r"(.+) after \.eval\(\): (True|False)", r"调用 .eval() 之后的 \1：\2"),
     # save & load
+    (r"(.+): refused by weights_only=True: (.+)", r"\1：被 weights_only=True 拒绝：\2"),
     (r"keys (\[.*\]); epoch (\d+); lr (\S+); optimizer step (\d+); state restored: (True|False)",
      r"键 \1；epoch \2；学习率 \3；优化器步数 \4；状态已恢复：\5"),
     (r"weights_only=False -> (\w+); safe_globals -> (\w+); same outputs: (True|False)",
@@ -42,9 +47,9 @@ _ZH: tuple[tuple[str, str], ...] = (
     (r"function ran: (True|False)", r"函数被执行：\1"),
     (r"torch\.load: loaded without an error", "torch.load：没有报错，加载成功"),
     (r"torch (\S+): torch\.load\(path\) loaded the full model without an error",
-     r"torch \1：torch.load(path) 没有报错，完整模型加载成功"),
+     r"torch \1：torch.load(path) 没有报错，整个模型加载成功"),
     (r"torch (\S+): torch\.jit\.script emitted no deprecation warning", r"torch \1：torch.jit.script 没有发出弃用警告"),
-    (r"(\w+): state_dict ([\d,]+) B, full model ([\d,]+) B \((.+)\)", r"\1：state_dict \2 B，完整模型 \3 B（\4）"),
+    (r"(\w+): state_dict ([\d,]+) B, full model ([\d,]+) B \((.+)\)", r"\1：state_dict \2 B，整个模型 \3 B（\4）"),
     (r"save_model: (\d+) tensors stored for (\d+) state_dict entries; after load_model, (.+)",
      r"save_model：state_dict 的 \2 个条目存成了 \1 个张量；load_model 之后，\3"),
     (r"exported (\w+) → ([\d,]+ B) \.pt2; in a process that can't import (\w+)'s module \(import → (\w+)\), "

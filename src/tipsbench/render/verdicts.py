@@ -36,6 +36,8 @@ text = define("verdict", {
     "head_page": {"en": "Page", "zh": "页面"},
     "evidence_claims": {"en": "{n} checked claims hold on {versions}", "zh": "{n} 条说法在 {versions} 上验证成立"},
     "evidence_claim": {"en": "Its checked claim holds on {versions}", "zh": "所依据的说法在 {versions} 上验证成立"},
+    "evidence_nothing": {"en": "Nothing to check on this build: none of its {n} claims can fail here, so none supports the verdict here",
+                         "zh": "在当前构建上没有可检查的证据：它的 {n} 条说法在这里都不可能不成立，因此在这里都不能算作支持"},
     "evidence_not_checkable": {"en": "{n} of its claims can't be checked on this build", "zh": "{n} 条说法在当前构建上无法检查"},
     "evidence_rule": {"en": "Measured: {rule} {counts}.", "zh": "实测：{rule}{counts}。"},
     "count_holds": {"en": "Holds on {n} of {total} machines", "zh": "在 {total} 台机器中的 {n} 台上成立"},
@@ -62,13 +64,13 @@ text = define("verdict", {
 
 
 def _statement(tip: verdicts.Tip, locale: str) -> Markup:
-    """'**Holds only if** the network is trusted…' / '**有条件成立**：只在可信的网络里…'."""
+    """'**Holds only if** the network is trusted…' / '**有条件成立**。只在可信的网络里…'."""
     word = tag("strong", text.plain(tip.verdict, locale))
     reason = tip.reason[locale]
     if not reason:
         return word
-    if locale == "zh":
-        return word + "：" + code_spans(reason)
+    if locale == "zh":  # after "结论：" a second colon would stack: a full stop, as GLOSSARY.md shows
+        return word + "。" + code_spans(reason)
     joiner = " " if tip.verdict == verdicts.ONLY_IF else ": "
     return word + joiner + code_spans(reason)
 
@@ -94,7 +96,10 @@ def _evidence_lines(ctx: PageContext, evidence: verdicts.Evidence) -> list[Marku
     if held:
         key = "evidence_claim" if held == 1 and len(statuses) == 1 else "evidence_claims"
         lines.append(text.text(key, ctx.locale, n=held, versions=versions()))
-    if statuses.count("not-checkable"):
+    if statuses and statuses.count("not-checkable") == len(statuses) and not evidence.rules:
+        # Evidence that can't fail here supports nothing: say so, not "can't be checked" in passing.
+        lines.append(text.text("evidence_nothing", ctx.locale, n=len(statuses)))
+    elif statuses.count("not-checkable"):
         lines.append(text.text("evidence_not_checkable", ctx.locale, n=statuses.count("not-checkable")))
     if evidence.outside:
         lines.append(text.text("evidence_outside", ctx.locale, n=len(evidence.outside), versions=versions()))
@@ -209,7 +214,8 @@ def page_verdicts(ctx: PageContext, args: dict[str, str]) -> Markup:
 def _tips_index(ctx: PageContext, args: dict[str, str], verdict_cell=_row_cells) -> Markup:
     rows = []
     for tip in verdicts.indexed():
-        seed = code_spans(tip.seed["en"]) if ctx.locale == "en" else tag("span", tip.seed["zh"], lang="zh")
+        # The seed's Chinese is quoted as written (its half-width commas included).
+        seed = code_spans(tip.seed["en"]) if ctx.locale == "en" else tag("span", tip.seed["zh"], lang="zh", class_="tb-seed")
         stem = tip.page.split("#")[0]
         page = tag("a", ctx.titles.get(stem, stem), href=page_href(ctx, tip.page))
         rows.append([str(tip.index), seed, verdict_cell(ctx, tip), page])

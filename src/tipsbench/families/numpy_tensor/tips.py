@@ -28,7 +28,7 @@ GROWS = Rule(
 FRESH = Rule(
     "numpy.fresh_copy_slower",
     {"en": "Copying 64 MiB into a fresh tensor (`torch.tensor(a)`) costs at least 1.5× copying it into a tensor written before (`dst.copy_(...)`).",
-     "zh": "把 64 MiB 复制到新张量（`torch.tensor(a)`）的耗时，至少是复制到已写过的张量（`dst.copy_(...)`）的 1.5 倍。"},
+     "zh": "把 64 MiB 复制到新张量（`torch.tensor(a)`）的耗时，至少是复制到已预热的张量（`dst.copy_(...)`）的 1.5 倍。"},
     Need.at_least(1.5), ("float32",),
 )
 AS_TENSOR_SHARES = Rule(

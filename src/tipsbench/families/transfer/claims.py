@@ -65,7 +65,7 @@ def probe() -> dict:
     "gpu.hidden_means_no_cuda",
     en="With `CUDA_VISIBLE_DEVICES=\"\"` set before the process starts, `torch.cuda.is_available()` is False and `torch.cuda.device_count()` is 0.",
     zh="进程启动前设置 `CUDA_VISIBLE_DEVICES=\"\"`，`torch.cuda.is_available()` 返回 False，`torch.cuda.device_count()` 返回 0。",
-    needs=("cuda_build",),
+    needs=("cuda_build", "cuda_device"),
 )
 def hidden_means_no_cuda() -> Observation:
     p = probe()
@@ -88,12 +88,10 @@ def import_does_not_init_cuda() -> Observation:
     "gpu.pin_memory_needs_accelerator",
     en=f"Without a usable accelerator, `Tensor.pin_memory()` raises RuntimeError. The message depends on the release and the build: a CPU build says \"{PIN_ERROR}.\"; CUDA builds without a driver have said \"{NO_DRIVER}\" or \"CUDA driver version is insufficient…\" (hover over a release below for its message).",
     zh=f"没有可用的加速器时，`Tensor.pin_memory()` 抛出 RuntimeError。报错信息随版本和构建而变：CPU 构建报“{PIN_ERROR}.”；没有驱动的 CUDA 构建报过“{NO_DRIVER}”，也报过“CUDA driver version is insufficient…”（把鼠标移到下方的版本上可以看到各版本的原话）。",
+    needs=("no_accelerator_meaningful",),
 )
 def pin_memory_needs_accelerator() -> Observation:
-    p = probe()
-    error = p["pin_error"] or "(no error)"
-    if p["mps_available"]:
-        return Observation(False, f"not checkable here: MPS is available\n{error}")
+    error = probe()["pin_error"] or "(no error)"
     return Observation(error.startswith("RuntimeError: "), error)
 
 
@@ -101,6 +99,7 @@ def pin_memory_needs_accelerator() -> Observation:
     "gpu.cuda_without_device_raises",
     en="`.cuda()` raises when no CUDA device can be used, whether torch was built without CUDA or every GPU is hidden.",
     zh="没有可用的 CUDA 设备时，`.cuda()` 直接抛出异常：无论是 PyTorch 的 CPU 构建，还是所有 GPU 都被隐藏。",
+    needs=("no_accelerator_meaningful",),
 )
 def cuda_without_device_raises() -> Observation:
     error = probe()["cuda_error"]
