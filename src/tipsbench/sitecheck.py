@@ -29,7 +29,7 @@ HAN = "\u4e00-\u9fff"
 FULL_WIDTH = "。，、；：？！）」』"
 
 _MARKDOWN = {
-    "a Markdown heading shown as text": re.compile(r"(?:^|\n)[ \t]*#{1,6} \S"),
+    "a Markdown heading shown as text": re.compile(rf"(?:^|[\n{BOUNDARY}])[ \t]*#{{1,6}} \S"),
     "a Markdown anchor shown as text": re.compile(r"\{#[A-Za-z0-9_-]+\}"),
     "Markdown bold shown as text": re.compile(r"\*\*[^*\s][^*]*\*\*"),
     "a Markdown link shown as text": re.compile(r"\[[^\]\n]+\]\([^)\s]+\)"),
