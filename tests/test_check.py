@@ -72,7 +72,7 @@ def test_contradicting_evidence_is_reported_in_chinese(capsys):
     with mock.patch.dict(claims._OBSERVED, _canned("numpy.tensor_copies", failing)):
         assert cli.main(["check", "numpy.tensor_copies", "--lang", "zh"]) == 0
     out = capsys.readouterr().out
-    assert "证据与本站的结论相矛盾" in out and "torch.tensor(a)：共享内存" in out
+    assert "证据与本站的结论相矛盾" in out and "torch.tensor(a)：共享底层内存" in out
     assert "claim numpy.tensor_always_copies fails" in out
 
 

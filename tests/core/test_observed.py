@@ -25,7 +25,7 @@ def test_torch_messages_pass_through_verbatim():
 
 
 @pytest.mark.parametrize(("english", "chinese"), [
-    ("torch.as_tensor(a): shares memory", "torch.as_tensor(a)：共享内存"),
+    ("torch.as_tensor(a): shares memory", "torch.as_tensor(a)：共享底层内存"),
     ("torch.tensor(a): copy", "torch.tensor(a)：复制"),
     ("keys ['epoch']; epoch 3; lr 0.0005; optimizer step 1; state restored: True",
      "键 ['epoch']；epoch 3；学习率 0.0005；优化器步数 1；状态已恢复：True"),

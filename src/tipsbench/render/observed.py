@@ -14,7 +14,7 @@ import re
 
 _ZH: tuple[tuple[str, str], ...] = (
     # conversions (numpy_tensor, transfer)
-    (r"(.+): shares memory", r"\1：共享内存"),
+    (r"(.+): shares memory", r"\1：共享底层内存"),
     (r"(.+): copy", r"\1：复制"),
     (r"(.+) → shares; warns: (.+); silent the second time", r"\1 → 共享；警告：\2；第二次不再警告"),
     (r"(.+) → copy; no warning; silent the second time", r"\1 → 复制；没有警告，第二次也没有"),

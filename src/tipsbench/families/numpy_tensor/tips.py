@@ -50,7 +50,7 @@ register(
         seed={"zh": "numpy()、from_numpy() 和 torch.as_tensor() 函数得到的数组共享相同的内存（所以他们之间的转换很快）",
               "en": "`numpy()`, `from_numpy()` and `torch.as_tensor()` share memory, so converting is fast"},
         reason={"en": "`as_tensor` needs no dtype or device change and `numpy()` gets a CPU tensor without grad.",
-                "zh": "`as_tensor` 不需要改变数据类型或设备、`numpy()` 作用于不需要梯度的 CPU 张量时才成立。"},
+                "zh": "条件是：`as_tensor` 无需改变数据类型或设备，`numpy()` 作用于不需要梯度的 CPU 张量。"},
         claims=("numpy.from_numpy_shares", "numpy.as_tensor_shares_when_dtype_matches",
                 "numpy.numpy_requires_grad_error", "numpy.detach_cpu_numpy_shares"),
         rules=(FLAT, AS_TENSOR_SHARES, NUMPY_FLAT),
@@ -88,7 +88,7 @@ register(
         label={"en": '`torch.tensor(a)` always copies', "zh": '`torch.tensor(a)` 总是复制'},
         seed={"zh": "torch.tensor() 函数总是会进行数据拷贝", "en": "`torch.tensor()` always copies"},
         reason={"en": "a large fresh copy is slower than the copy bandwidth suggests.",
-                "zh": "大数组复制到新张量时，比内存带宽预示的更慢。"},
+                "zh": "大数组复制到新张量时，比单看内存带宽估算的更慢。"},
         claims=("numpy.tensor_always_copies",), rules=(GROWS, FRESH),
     ),
     Tip(
@@ -103,7 +103,7 @@ register(
         label={"en": "`torch.as_tensor` of a list shares (the seed's “numpy / list → tensor” line)", "zh": '列表经 `torch.as_tensor` 转换也共享底层内存（原文“numpy / list 转 tensor”一行）'},
         seed={"zh": "# numpy / list 转 tensor：b = torch.as_tensor(a)  # 共享内存",
               "en": "`torch.as_tensor` of a list shares (the seed's “numpy / list → tensor” line)"},
-        reason={"en": "a Python list is always copied.", "zh": "Python 列表总是被复制。"},
+        reason={"en": "a Python list is always copied.", "zh": "Python 列表总会复制。"},
         claims=("numpy.as_tensor_list_copies",), rules=(LIST_COPIES,),
     ),
 )

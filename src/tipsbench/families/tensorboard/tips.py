@@ -67,6 +67,6 @@ register(
         seed={"zh": "tensorboard --logdir=runs --host=0.0.0.0 --port=8025",
               "en": "`tensorboard --logdir=runs --host=0.0.0.0 --port=8025`"},
         reason={"en": "the network is trusted: `0.0.0.0` exposes the runs to anyone who can reach the machine; use `127.0.0.1` otherwise.",
-                "zh": "只在可信的网络里这样用：`0.0.0.0` 会让能访问这台机器的任何人看到你的实验结果，否则改用 `127.0.0.1`。"},
+                "zh": "只在可信的网络里这样用，否则改用 `127.0.0.1`：`0.0.0.0` 会让能访问这台机器的任何人看到你的实验结果。"},
     ),
 )
