@@ -186,7 +186,7 @@ def release_span(tip: Tip, timeline: Timeline) -> Span | None:
     points = []
     for file in timeline.series():
         outcome = evidence_outcome(tip.claims, file)
-        if outcome is not None:
+        if outcome not in (None, claims.NOT_CHECKABLE):  # a release that couldn't check them says nothing
             points.append((file.release, outcome == claims.HOLDS))
     return span(points) if points else None
 

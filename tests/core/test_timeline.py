@@ -230,3 +230,15 @@ def test_claims_command_writes_a_file_that_reads_back(tmp_path, capsys):
     assert set(read.claims) == set(claims.all_claims())
     assert all(o.outcome == claims.observe(cid).status for cid, o in read.claims.items())
     assert "tipsbench: wrote" in capsys.readouterr().out
+
+
+def test_a_release_that_could_not_check_a_tips_claims_says_nothing_about_it(tmp_path):
+    """One claim held and the other couldn't be checked: the tip's claims are not 'held'
+    on that release, and its release span leaves the release out."""
+    from tipsbench import testing, verdicts
+
+    ids = ("gpu.import_does_not_init_cuda", "gpu.hidden_means_no_cuda")
+    a = testing.claims_file(tmp_path, "2.8.0+cu128", {ids[0]: "holds", ids[1]: "not-checkable"})
+    assert tl.evidence_outcome(ids, a) == "not-checkable"
+    tip = verdicts.get("gpu.visible_devices")
+    assert verdicts.release_span(tip, tl.Timeline([a])) is None

@@ -104,7 +104,9 @@ class Timeline:
 
 def evidence_outcome(claim_ids: Sequence[str], file: ClaimsFile) -> str | None:
     """A tip's claims on one release, as one outcome: fails if any fails (or broke),
-    unavailable if any is missing there, holds if all hold; None if the file has none."""
+    unavailable if any is missing there, not-checkable if any couldn't be checked there
+    (the others holding is not all of the evidence), holds if all hold; None if the file
+    has none."""
     outcomes = [file.claims[c].outcome for c in claim_ids if c in file.claims]
     if not outcomes:
         return None
@@ -112,6 +114,8 @@ def evidence_outcome(claim_ids: Sequence[str], file: ClaimsFile) -> str | None:
         return claims.FAILS
     if any(o == claims.UNAVAILABLE for o in outcomes):
         return claims.UNAVAILABLE
+    if any(o == claims.NOT_CHECKABLE for o in outcomes):
+        return claims.NOT_CHECKABLE
     return claims.HOLDS
 
 
