@@ -31,7 +31,7 @@ DTYPE = Arg(required=True, choices=DTYPES_FULL)
 text = define("numpy", {
     "share_vs_copy": {
         "en": "At {size} ({dtype}), `torch.from_numpy(a)` took {share} and `torch.tensor(a)` took {copy}: the copy took about {ratio} times as long.",
-        "zh": "{size}（{dtype}）的数组，`torch.from_numpy(a)` 耗时 {share}，`torch.tensor(a)` 耗时 {copy}，后者耗时约为前者的 {times}。",
+        "zh": "{size}（{dtype}）的数组，`torch.from_numpy(a)` 耗时 {share}，`torch.tensor(a)` 耗时 {copy}，后者耗时约为前者的 {ratio}。",
     },
     "fresh_vs_warm": {
         "en": "Copying the same {size} into a new tensor ran at {fresh}; copying it into an already-touched tensor (`dst.copy_(…)`) ran at {warm}. The difference is the page faults of a fresh allocation.",
@@ -134,8 +134,12 @@ def about(value: float, locale: str) -> str:
     return f"{rounded:,.0f}" if rounded >= 10 else f"{rounded:g}"
 
 
-def times_zh(number: str) -> str:
-    """"2.5 倍", "17 万倍": 倍 follows 万 directly, and a digit with a space."""
+def times(value: float, locale: str) -> str:
+    """How many times: "17,000" (the English sentence says "times"), "2.5 倍" / "17 万倍"
+    (倍 follows 万 directly; after a digit, with a space)."""
+    number = about(value, locale)
+    if locale != "zh":
+        return number
     return f"{number}倍" if number.endswith("万") else f"{number} 倍"
 
 
@@ -155,8 +159,7 @@ def _findings(ctx: PageContext, run: Run) -> list[Markup]:
     if share and copy and share.median_s > 0:
         found.append(text.text("share_vs_copy", ctx.locale, size=size, dtype=HEADLINE_DTYPE,
                                share=fmt.duration(share.median_s), copy=fmt.duration(copy.median_s),
-                               ratio=about(copy.median_s / share.median_s, ctx.locale),
-                               times=times_zh(about(copy.median_s / share.median_s, "zh"))))
+                               ratio=times(copy.median_s / share.median_s, ctx.locale)))
     if copy and warm and copy.bytes_per_s and warm.bytes_per_s:
         found.append(text.text("fresh_vs_warm", ctx.locale, size=size, fresh=fmt.rate(copy.bytes_per_s),
                                warm=fmt.rate(warm.bytes_per_s)))
