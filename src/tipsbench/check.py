@@ -53,6 +53,8 @@ text = define("check", {
     "contradicts": {"en": "the evidence contradicts the site's verdict:", "zh": "证据与本站的结论相矛盾："},
     "outside": {"en": "{n} of its claims don't hold on this torch, as the shipped timeline records for it: the verdict describes {span}",
                 "zh": "其中 {n} 条说法在当前 torch 上不成立，与随站点发布的时间线记录一致：这个结论描述的是{span}"},
+    "nothing_checkable": {"en": "nothing to check here: none of its evidence can fail on this machine",
+                          "zh": "这里没有可检查的证据：它的证据在本机都不可能不成立"},
     "no_evidence": {"en": "no evidence to check here (the site's verdict rests on its pages' text)",
                     "zh": "这里没有可检查的证据（本站的结论依据页面上的说明）"},
     "rule": {"en": "rule", "zh": "规则"},
@@ -72,8 +74,10 @@ text = define("check", {
     "how_agree": {"en": "agrees with the site", "zh": "证据与本站一致"},
     "how_contradict": {"en": "contradicts the site", "zh": "证据与本站矛盾"},
     "how_none": {"en": "can't be checked here", "zh": "在本机没有可检查的证据"},
-    "summary": {"en": "{n} tips ({seed} of the seed's numbered tips, the rest finer points the site judges apart): the evidence agrees with the site for {agree}, contradicts it for {contradict}; {none} have no evidence to check here",
-                "zh": "{n} 个技巧（其中 {seed} 个是原文编号的技巧，其余是本站单独评判的细分要点）：{agree} 个与本站一致，{contradict} 个与本站矛盾，{none} 个在本机没有可检查的证据"},
+    "summary": {"en": "{n} tips{finer}: the evidence agrees with the site for {agree}, contradicts it for {contradict}; {none} have no evidence to check here",
+                "zh": "{n} 个技巧{finer}：{agree} 个与本站一致，{contradict} 个与本站矛盾，{none} 个在本机没有可检查的证据"},
+    "finer": {"en": " ({seed} of them the seed's numbered tips, the rest finer points the site judges apart)",
+              "zh": "（其中 {seed} 个是原文编号的技巧，其余是本站单独评判的细分要点）"},
     "wrote": {"en": "wrote {path}", "zh": "已写入 {path}"},
     "broken": {"en": "{n} checks broke (a bug in tipsbench): see the ! lines",
                "zh": "{n} 项检查自身出错（tipsbench 的问题）：见标 ! 的行"},
@@ -229,7 +233,9 @@ def run_check(chosen: list[verdicts.Tip], loc: str, json_path: str | None,
     if len(chosen) == 1:
         print(text.plain("summary_one", loc, how=text.plain(f"how_{reports[0][2]}", loc)))
     else:
-        print(text.plain("summary", loc, n=len(chosen), seed=sum(1 for t in chosen if t.index), **counts))
+        seed = sum(1 for t in chosen if t.index)
+        finer = text.plain("finer", loc, seed=seed) if seed < len(chosen) else ""
+        print(text.plain("summary", loc, n=len(chosen), finer=finer, **counts))
     busy = [s for run in runs for s in (r.fields for r in run.records) if isinstance(s, Summary) and s.load.busy]
     if busy:
         reasons = sorted({reason for s in busy for reason in s.load.reasons})
@@ -248,7 +254,7 @@ def describe(tip: verdicts.Tip, evidence: verdicts.Evidence, kind: str, loc: str
     from tipsbench.render.verdicts import text as verdict_words
 
     index = f"[{tip.index}] " if tip.index else ""
-    colon, dash = ("：", "——") if loc == "zh" else (": ", " — ")
+    colon, dash = ("：", "。") if loc == "zh" else (": ", " — ")  # zh: as the pages write a verdict
     lines = [f"{index}{tip.id}",
              f"  {text.plain('seed', loc)}{colon}{tip.seed[loc]}",
              f"  {text.plain('site', loc)}{colon}{verdict_words.plain(tip.verdict, loc)}"
@@ -260,14 +266,18 @@ def describe(tip: verdicts.Tip, evidence: verdicts.Evidence, kind: str, loc: str
     elif kind == "agree":
         lines.append(f"{here}✓ {text.plain('agrees', loc)}")
     else:
-        lines.append(f"{here}– {text.plain('no_evidence', loc)}")
+        key = "nothing_checkable" if tip.claims or tip.rules else "no_evidence"
+        lines.append(f"{here}– {text.plain(key, loc)}")
     if evidence.outside and evidence.releases is not None:
         lines.append("  " + text.plain("outside", loc, n=len(evidence.outside), span=span_words(evidence.releases, loc)))
     for claim_id, judgement in evidence.claims:
         seen = claims.observe(claim_id)
         lines.append(f"    {claims.MARKS[judgement.outcome]} {claims.get(claim_id).text[loc]}")
         first = seen.shown.splitlines()[0] if seen.shown else ""
-        if first:
+        if seen.not_checkable:  # why it could not fail here, in the reader's language
+            first = claims.REQUIREMENTS[seen.not_checkable].why[loc]
+            lines.append(f"        {printable(first)}")
+        elif first:
             lines.append(f"        {printable(line_zh(first) if loc == 'zh' else first)[:160]}")
     measured = {rule.id: result for rule, _, result in evidence.rules}
     open_, close = ("（", "）") if loc == "zh" else (" (", ")")
