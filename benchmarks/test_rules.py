@@ -20,18 +20,13 @@ from tipsbench.profiles import PAIRED_BUDGET_S
 SMOKE_PAIRS = 2
 
 
-def _comparisons() -> list[tuple[verdicts.Rule, str]]:
-    rules = {rule.id: rule for tip in verdicts.all_tips().values() for rule in tip.rules}
-    return [(rule, case) for rule in rules.values() for case in rule.case_ids]
-
-
-COMPARISONS = _comparisons()
+COMPARISONS = [(rule, case) for rule in verdicts.rules().values() for case in rule.case_ids]
 
 
 @pytest.mark.parametrize(("rule", "case"), COMPARISONS, ids=[case for _, case in COMPARISONS])
 def test_rule(benchmark, request, rule: verdicts.Rule, case: str) -> None:
     comparison = pairing.all_cases()[case]
-    reason = comparison.unavailable()
+    reason = comparison.requires()
     if reason:
         pytest.skip(reason)
     smoke = benchmark.disabled

@@ -17,8 +17,6 @@ from tipsbench import sitecheck
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 HAN = re.compile(r"[\u4e00-\u9fff]")
-# Code, its output and inline code stay in English in both languages: count prose only.
-TAGS = re.compile(r"<(script|style|pre|code)\b.*?</\1>|<[^>]+>", re.S)
 
 
 def pages() -> list[Path]:
@@ -59,11 +57,6 @@ def built(site: Path, page: Path, locale: str) -> Path:
     return site / (("zh" / folder) if locale == "zh" else folder) / "index.html"
 
 
-def visible_text(html: str) -> str:
-    main = html.split('<article', 1)[-1].split("</article>", 1)[0]
-    return TAGS.sub(" ", main)
-
-
 @pytest.mark.slow
 class TestSite:
     def test_every_page_has_a_translation(self):
@@ -77,7 +70,7 @@ class TestSite:
         """Chinese pages are mostly Chinese; English pages carry almost no Chinese."""
         for page in pages():
             html = built(site, page, locale).read_text(encoding="utf-8")
-            text = visible_text(html)
+            text = sitecheck.article_text(html)  # prose only: code stays English in both languages
             han = len(HAN.findall(text))
             letters = len(re.findall(r"[A-Za-z]", text))
             # A notebook is mostly code cells (highlighted, not <pre>); its prose cells are

@@ -210,7 +210,8 @@ def run_check(chosen: list[verdicts.Tip], loc: str, json_path: str | None,
         warnings.simplefilter("ignore")
         for claim_id in claim_ids:
             claims.observe(claim_id)
-    rules = list({rule.id: rule for tip in chosen for rule in tip.rules}.values())
+    wanted = {rule.id for tip in chosen for rule in tip.rules}
+    rules = [rule for rule_id, rule in verdicts.rules().items() if rule_id in wanted]
     runs: tuple[Run, ...] = ()
     if rules:
         n_cases = sum(len(rule.cases) for rule in rules)

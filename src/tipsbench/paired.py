@@ -47,6 +47,8 @@ MAX_PAIRS = LOOK_AT[-1]
 PER_LOOK_ALPHA = (1 - CONFIDENCE) / LOOKS
 
 HOLDS, FAILS, INCONCLUSIVE = "holds", "fails", "inconclusive"
+# Inconclusive because it would have failed on a busy machine: run again when idle.
+POSTPONED = "postponed"
 KINDS = ("time", "value", "exact")
 UNITS = ("s", "B")
 
@@ -203,16 +205,16 @@ class Summary:
         return self.case.split("/", 1)[1] if "/" in self.case else ""
 
     def decide(self, need: Need) -> str:
-        """The rule's decision on this comparison; load may postpone a failure, never make one.
+        """HOLDS, FAILS, INCONCLUSIVE or POSTPONED: load may postpone a failure, never make one.
 
-        A failure measured while the machine was busy is INCONCLUSIVE: the interval is
-        sound for the conditions it was measured under, but a verdict says what the
-        machine does, and a busy one is not itself (run again when idle)."""
+        A failure measured while the machine was busy is POSTPONED (undecided): the
+        interval is sound for the conditions it was measured under, but a verdict says
+        what the machine does, and a busy one is not itself."""
         if not self.has_interval:
             return INCONCLUSIVE
         decision = need.decide(self.low, self.high)
         if decision == FAILS and self.load.busy:
-            return INCONCLUSIVE
+            return POSTPONED
         return decision
 
     @property

@@ -69,9 +69,6 @@ class PairCase:
     unit: str = "s"
     requires: Callable[[], str] = lambda: ""
 
-    def unavailable(self) -> str:
-        return self.requires()
-
 
 @contextlib.contextmanager
 def torch_threads(n: int) -> Iterator[tuple[int, int]]:
@@ -114,7 +111,7 @@ def measure(case: PairCase, need: Need, budget_s: float, *, min_pairs: int = LOO
 
     At least `min_pairs` pairs are made whatever the budget (fewer than LOOK_AT[0] only
     for smoke runs: such a summary has no interval and decides nothing)."""
-    reason = case.unavailable()
+    reason = case.requires()
     if reason:
         raise NotCheckable(reason)
     rng = random.Random(seed)

@@ -43,10 +43,14 @@ _CHINESE = {
 }
 
 
+def _article(page_html: str) -> str:
+    """The page's article: what is the page's own, without the navigation around it."""
+    return page_html.split("<article", 1)[-1].split("</article>", 1)[0]
+
+
 def article_text(page_html: str) -> str:
     """The visible prose of a page's article: tags become BOUNDARY, verbatim parts vanish."""
-    main = page_html.split("<article", 1)[-1].split("</article>", 1)[0]
-    return html.unescape(_TAG.sub(BOUNDARY, _VERBATIM.sub(BOUNDARY, main)))
+    return html.unescape(_TAG.sub(BOUNDARY, _VERBATIM.sub(BOUNDARY, _article(page_html))))
 
 
 def _found(rules: dict[str, re.Pattern[str]], text: str) -> list[tuple[str, str]]:
@@ -68,5 +72,4 @@ def chinese_copy(page_html: str) -> list[tuple[str, str]]:
 
 def outline(page_html: str) -> list[str]:
     """The heading levels of the page's article, in order ("1", "2", "2", "3", …)."""
-    main = page_html.split("<article", 1)[-1].split("</article>", 1)[0]
-    return re.findall(r"<h([1-6])\b", main)
+    return re.findall(r"<h([1-6])\b", _article(page_html))

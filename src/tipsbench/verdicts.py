@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from tipsbench import claims
 from tipsbench.claims.timeline import Judgement, Span, Timeline, evidence_outcome, judge, span
-from tipsbench.paired import FAILS, INCONCLUSIVE, PAIRED, Need, Summary
+from tipsbench.paired import FAILS, PAIRED, POSTPONED, Need, Summary
 from tipsbench.paired import HOLDS as PAIR_HOLDS
 from tipsbench.results import Run, newest_per_machine
 
@@ -31,7 +31,7 @@ class RuleResult:
     postponed on a busy machine, or not measured when `found` is empty)."""
 
     holds: bool | None
-    found: tuple[tuple[Summary, str], ...] = ()  # (comparison, its decision: paired.HOLDS… or POSTPONED)
+    found: tuple[tuple[Summary, str], ...] = ()  # (comparison, its decision: Summary.decide)
 
     @property
     def measured(self) -> bool:
@@ -56,10 +56,6 @@ class RuleResult:
         return any(s.load.busy for s, _ in self.found)
 
 
-# A comparison that would fail, measured while the machine was busy (paired.Summary.decide).
-POSTPONED = "postponed"
-
-
 @dataclass(frozen=True)
 class Rule:
     """A statement about measured numbers that a verdict asserts: each of its comparisons
@@ -75,14 +71,8 @@ class Rule:
     def case_ids(self) -> tuple[str, ...]:
         return tuple(f"{self.id}/{name}" for name in self.cases)
 
-    def decide(self, summary: Summary) -> str:
-        decision = summary.decide(self.need)
-        if decision == INCONCLUSIVE and summary.load.busy and self.need.decide(summary.low, summary.high) == FAILS:
-            return POSTPONED
-        return decision
-
     def evaluate(self, run: Run) -> RuleResult:
-        found = tuple((s, self.decide(s)) for s in (run.paired(case) for case in self.case_ids) if s is not None)
+        found = tuple((s, s.decide(self.need)) for s in (run.paired(case) for case in self.case_ids) if s is not None)
         if not found:
             return RuleResult(None)
         decisions = [d for _, d in found]
@@ -203,6 +193,11 @@ def evaluate(tip: Tip, runs: Iterable[Run], timeline: Timeline | None = None) ->
             if result.measured:
                 results.append((rule, run, result))
     return Evidence(tip, statuses, tuple(results), release_span(tip, timeline))
+
+
+def rules() -> dict[str, Rule]:
+    """Every rule on numbers, once each (tips share some), by id."""
+    return {rule.id: rule for tip in all_tips().values() for rule in tip.rules}
 
 
 def tips_for_page(page: str) -> list[Tip]:

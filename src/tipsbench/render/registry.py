@@ -192,6 +192,7 @@ def _keep_fragment(ctx: PageContext, marker: str, html: str, warnings: list[str]
         store.put_json("fragments", _fragment_key(ctx, marker), {"html": html, "warnings": warnings})
 
 
+MARKDOWN_MARK = "<!--tb-markdown-->"
 MARKDOWN_HEADING = re.compile(r"\s*<!--tb-markdown-->(.*?)<!--/tb-markdown-->\s*")
 
 
@@ -222,7 +223,8 @@ def render_markers(markdown: str, ctx: PageContext, stash: Callable[[str], str] 
         # heading a renderer marked as Markdown (markdown_heading) is left out of the
         # block, so Markdown makes it a heading with its anchor and a place in the
         # table of contents; the HTML around it is stashed as usual.
-        parts = MARKDOWN_HEADING.split(str(html))
+        text = str(html)
+        parts = MARKDOWN_HEADING.split(text) if MARKDOWN_MARK in text else [text]
         pieces = [part if i % 2 else (stash(part) if stash else part)
                   for i, part in enumerate(parts) if i % 2 or part.strip()]
         return "\n\n" + "\n\n".join(pieces) + "\n\n"

@@ -24,14 +24,6 @@ LARGE = 64 * MiB
 LIST_LENGTH = 100_000
 
 
-def _sized(make_a, make_b):
-    @contextlib.contextmanager
-    def prepare():
-        yield make_a(), make_b()
-
-    return prepare
-
-
 def _same_call_two_sizes(call):
     """`call` on the large source (A) and on the small one (B)."""
 

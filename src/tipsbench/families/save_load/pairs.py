@@ -11,7 +11,6 @@ quick check and a shipped full run answer the same question.
 from __future__ import annotations
 
 import contextlib
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -31,15 +30,6 @@ SIZES_FOR_FILES = (1 * MiB, 8 * MiB)
 MEMORY_SIZE = 32 * MiB
 
 
-@contextlib.contextmanager
-def _scratch():
-    directory = Path(tempfile.mkdtemp(prefix="tipsbench-pairs-"))
-    try:
-        yield directory
-    finally:
-        shutil.rmtree(directory, ignore_errors=True)
-
-
 def _needs_safe_globals() -> str:
     if not hasattr(torch.serialization, "safe_globals"):
         return f"torch {torch.__version__} has no torch.serialization.safe_globals (added in 2.5)"
@@ -56,7 +46,8 @@ def _loads(kind: str, size: int):
 
     @contextlib.contextmanager
     def prepare():
-        with _scratch() as directory:
+        with tempfile.TemporaryDirectory(prefix="tipsbench-pairs-") as tmp:
+            directory = Path(tmp)
             model, into = models.build(kind, size, seed=0), models.build(kind, size, seed=1)
             full, state = directory / "full.pt", directory / "state.pt"
             torch.save(model, full)
@@ -114,7 +105,8 @@ def _load_memory(kind: str):
 
     @contextlib.contextmanager
     def prepare():
-        with _scratch() as directory:
+        with tempfile.TemporaryDirectory(prefix="tipsbench-pairs-") as tmp:
+            directory = Path(tmp)
             model = models.build(kind, MEMORY_SIZE, seed=0)
             full, state = directory / "full.pt", directory / "state.pt"
             torch.save(model, full)
@@ -138,7 +130,8 @@ def _meta_assign_memory(kind: str):
 
     @contextlib.contextmanager
     def prepare():
-        with _scratch() as directory:
+        with tempfile.TemporaryDirectory(prefix="tipsbench-pairs-") as tmp:
+            directory = Path(tmp)
             state = directory / "state.pt"
             torch.save(models.build(kind, MEMORY_SIZE, seed=0).state_dict(), state)
 
