@@ -3,6 +3,8 @@ digits, units chosen per value (a table spans 0.5 µs to 100 ms)."""
 
 from __future__ import annotations
 
+import math
+
 TIME_UNITS = ((1.0, "s"), (1e-3, "ms"), (1e-6, "µs"), (1e-9, "ns"))
 
 
@@ -40,3 +42,20 @@ def size(nbytes: float) -> str:
 
 def percent(fraction: float) -> str:
     return f"{fraction * 100:.0f}%"
+
+
+def ratio(value: float) -> str:
+    """A ratio with three significant digits: 0.0123, 0.912, 1.59, 12.3, 4,560."""
+    if value == 0 or not math.isfinite(value):
+        return str(value)
+    if value >= 1000:
+        return f"{value:,.0f}"
+    digits = max(0, 2 - math.floor(math.log10(abs(value))))
+    return f"{value:.{digits}f}"
+
+
+def exact_ratio(value: float) -> str:
+    """An exact ratio with enough digits to see a 0.1% difference: 1.0003, 0.500, 4,560."""
+    if 0.1 <= value < 10:
+        return f"{value:.4f}"
+    return ratio(value)

@@ -35,6 +35,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from tipsbench import fmt
 from tipsbench.schema import MAX_BYTES, MAX_SECONDS, Reader
 
 # The record type of a paired measurement in a results file (extra_info.tip).
@@ -122,23 +123,13 @@ class Need:
         """The region in words a detail line can carry: "≥ 1.10×", "≤ 1.05×", "1.9–2.1×",
         and an equivalence margin as "within ±10%" ("相差不超过 ±10%")."""
         if self.high == math.inf:
-            return f"≥ {ratio_text(self.low)}×"
+            return f"≥ {fmt.ratio(self.low)}×"
         if self.low == 0:
-            return f"≤ {ratio_text(self.high)}×"
+            return f"≤ {fmt.ratio(self.high)}×"
         if self.high > 1 and math.isclose(self.low * self.high, 1.0):
             margin = f"±{(self.high - 1) * 100:.3g}%"
             return f"相差不超过 {margin}" if locale == "zh" else f"within {margin}"
-        return f"{ratio_text(self.low)}–{ratio_text(self.high)}×"
-
-
-def ratio_text(value: float) -> str:
-    """A ratio with three significant digits: 0.0123, 0.912, 1.59, 12.3, 4,560."""
-    if value == 0 or not math.isfinite(value):
-        return str(value)
-    if value >= 1000:
-        return f"{value:,.0f}"
-    digits = max(0, 2 - math.floor(math.log10(abs(value))))
-    return f"{value:.{digits}f}"
+        return f"{fmt.ratio(self.low)}–{fmt.ratio(self.high)}×"
 
 
 # --- one comparison's summary, as a results file carries it ----------------------------
@@ -227,9 +218,9 @@ class Summary:
         pair; in Chinese "1.59×（95% 置信区间 1.48–1.71，40 对）"."""
         words = INTERVAL_WORDS[locale]
         if self.kind == "exact":
-            return words["exact"].format(ratio=exact_text(self.ratio))
+            return words["exact"].format(ratio=fmt.exact_ratio(self.ratio))
         key = "interval" if self.has_interval else "no_interval"
-        return words[key].format(ratio=ratio_text(self.ratio), low=ratio_text(self.low), high=ratio_text(self.high),
+        return words[key].format(ratio=fmt.ratio(self.ratio), low=fmt.ratio(self.low), high=fmt.ratio(self.high),
                                  pairs=self.pairs, confidence=f"{CONFIDENCE:.0%}")
 
     def to_extra(self) -> dict:
@@ -268,13 +259,6 @@ INTERVAL_WORDS = {
     "zh": {"exact": "{ratio}×（精确值）", "no_interval": "{ratio}×（仅 {pairs} 对，不足以给出置信区间）",
            "interval": "{ratio}×（{confidence} 置信区间 {low}–{high}，{pairs} 对）"},
 }
-
-
-def exact_text(value: float) -> str:
-    """An exact ratio with enough digits to see a 0.1% difference: 1.0003, 0.500, 4,560."""
-    if 0.1 <= value < 10:
-        return f"{value:.4f}"
-    return ratio_text(value)
 
 
 def summarize(case: str, a: str, b: str, kind: str, unit: str, values_a: Sequence[float],
