@@ -38,15 +38,29 @@ def release_of(version: str) -> str:
     return f"{major}.{minor}"
 
 
-def installed_release() -> str:
-    """The installed torch's minor release, from its package metadata (the same string as
-    torch.__version__, as render.common.versions shows it), without importing torch."""
+_VERSION_LINE = re.compile(r"^__version__\s*=\s*['\"]([^'\"]+)['\"]", re.M)
+
+
+@functools.cache
+def installed_version() -> str:
+    """torch.__version__ of the installed torch ("2.15.0+cu132"), without importing it: its
+    version.py says it. The package metadata can't: PyPI's CUDA wheels are "2.15.0" there."""
+    from tipsbench.buildcache import torch_version_file
+
+    found = _VERSION_LINE.search(torch_version_file() or "")
+    if found:
+        return found.group(1)
     try:
-        return release_of(metadata.version("torch"))
+        return metadata.version("torch")
     except metadata.PackageNotFoundError:  # torch from a path, not installed: ask it
         import torch
 
-        return release_of(torch.__version__)
+        return torch.__version__
+
+
+def installed_release() -> str:
+    """The installed torch's minor release, without importing torch."""
+    return release_of(installed_version())
 
 
 @functools.cache

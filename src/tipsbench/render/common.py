@@ -11,6 +11,7 @@ from mkdocs.utils import get_relative_url
 
 from tipsbench import families, fmt
 from tipsbench.cases import cache_level_of
+from tipsbench.claims.build import installed_version
 from tipsbench.render.html import Markup, join, table, tag
 from tipsbench.render.labels import common, define
 from tipsbench.render.registry import Arg, PageContext, empty_notice, renderer
@@ -29,9 +30,9 @@ ceiling_labels = define("ceiling", CEILING_NAMES)
 
 @functools.cache
 def versions() -> str:
-    """The torch and NumPy the build checked claims with, from package metadata: the same
-    strings as torch.__version__ ("2.13.0+cpu"), without importing torch."""
-    return f"torch {metadata.version('torch')} · numpy {metadata.version('numpy')}"
+    """The torch and NumPy the build checked claims with: the same strings as
+    torch.__version__ ("2.15.0+cu132") and numpy.__version__, without importing either."""
+    return f"torch {installed_version()} · numpy {metadata.version('numpy')}"
 
 
 def ceiling_name(name: str, locale: str) -> str:

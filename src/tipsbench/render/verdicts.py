@@ -118,7 +118,7 @@ STATES = {True: "holds", False: "fails", None: "inconclusive"}
 
 
 def _rule_line(ctx: PageContext, rule: verdicts.Rule, measured: list) -> Markup:
-    """"Measured: <rule> Holds on 18 of 20 machines, undecided on 2.", then each machine's
+    """"Measured: <rule> Holds on 18 of 20 machines, inconclusive on 2.", then each machine's
     intervals a click away (the machine's page, the results file, each comparison)."""
     loc = ctx.locale
     statement = code_spans(rule.text[loc])
